@@ -1,0 +1,113 @@
+/**
+ * `all` and `race`: Promise.all and Promise.race with structured concurrency. Each
+ * operation runs in a task of its own inside a task group, so the losers of a race and the
+ * siblings of a failure are cancelled (and their `finally` blocks run) before the
+ * combinator returns, instead of being abandoned to run on.
+ */
+import { CancelledError } from './errors.js';
+import { Composite, isWaitable, Operation } from './operation.js';
+import type { Waitable } from './continuation.js';
+import { taskGroup } from './task-group.js';
+import { until } from './foreign.js';
+import { show } from './validate.js';
+
+/** What `all` and `race` accept: operations, tasks, or foreign promises (waited with `until`). */
+export type Awaitable<T> = Operation<T> | PromiseLike<T> | { [Symbol.iterator](): Iterator<Waitable, T, unknown> };
+
+export type AwaitedValue<A> =
+  A extends Operation<infer T>
+    ? T
+    : A extends { [Symbol.iterator](): Iterator<Waitable, infer T, unknown> }
+      ? T
+      : A extends PromiseLike<infer T>
+        ? T
+        : never;
+
+function toOperations(where: string, ops: unknown): Iterable<unknown>[] {
+  if (ops === null || typeof ops !== 'object' || typeof (ops as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${where}: ops must be an array (or iterable) of operations, got ${show(ops)}`);
+  }
+  return Array.from(ops as Iterable<unknown>, (op, i) => {
+    if (isWaitable(op)) return op as unknown as Iterable<unknown>;
+    if (op !== null && typeof op === 'object' && typeof (op as PromiseLike<unknown>).then === 'function') {
+      return until(op as PromiseLike<unknown>) as unknown as Iterable<unknown>;
+    }
+    throw new TypeError(
+      `${where}: ops[${i}] must be an operation, a task or a promise, got ${show(op)}`,
+    );
+  });
+}
+
+/**
+ * Waits for every operation, concurrently; returns their values in order. The first
+ * failure cancels the others and is thrown (several: a TaskGroupError).
+ *
+ * @example
+ * const [a, b] = await all([fetchA(), fetchB()]);
+ */
+export function all<const A extends readonly unknown[]>(
+  ops: A,
+): Operation<{ -readonly [K in keyof A]: AwaitedValue<A[K]> }> {
+  const list = toOperations('all(ops)', ops);
+  return new Composite(`all(${list.length})`, function* () {
+    const results: unknown[] = new Array(list.length);
+    yield* taskGroup(function* (g) {
+      list.forEach((op, i) =>
+        g.spawn(
+          function* () {
+            results[i] = yield* op as Iterable<unknown>;
+          },
+          { name: `all[${i}]` },
+        ),
+      );
+    });
+    return results;
+  }) as Operation<{ -readonly [K in keyof A]: AwaitedValue<A[K]> }>;
+}
+
+/**
+ * Waits for the first operation to finish, with its value or its error; the others are
+ * cancelled and finish before `race` returns.
+ *
+ * @example
+ * const winner = await race([download(mirrorA), download(mirrorB)]);
+ */
+export function race<const A extends readonly unknown[]>(ops: A): Operation<AwaitedValue<A[number]>> {
+  const list = toOperations('race(ops)', ops);
+  if (list.length === 0) {
+    throw new RangeError('race(ops): ops must hold at least one operation, got an empty list');
+  }
+  return new Composite(`race(${list.length})`, function* () {
+    let decided = false;
+    let ok = true;
+    let outcome: unknown;
+    yield* taskGroup(function* (g) {
+      list.forEach((op, i) =>
+        g.spawn(
+          function* () {
+            try {
+              const value = yield* op as Iterable<unknown>;
+              if (!decided) {
+                decided = true;
+                outcome = value;
+                g.cancel('lost the race');
+              }
+            } catch (error) {
+              if (!decided) {
+                decided = true;
+                ok = false;
+                outcome = error;
+                g.cancel('lost the race');
+              } else if (!(error instanceof CancelledError)) {
+                throw error; // a loser's own failure is never dropped
+              }
+            }
+          },
+          { name: `race[${i}]` },
+        ),
+      );
+    });
+    if (!ok) throw outcome;
+    return outcome;
+  }) as Operation<AwaitedValue<A[number]>>;
+}

@@ -1,0 +1,27 @@
+/**
+ * The task tree as text: each task, its state, and what each of its waits is parked on
+ * (a timer and its deadline, a lock and its holder, a queue, a foreign promise...).
+ * Used by `dumpTasks()` and by the DeadlockError message.
+ */
+import type { Task } from './task.js';
+
+export function dumpTree(root: Task, now: number): string {
+  const lines: string[] = [`simul tasks at t=${formatMs(now)}:`];
+  const visit = (task: Task, depth: number): void => {
+    const indent = '  '.repeat(depth + 1);
+    lines.push(`${indent}#${task.id} ${task.name} [${task.state}]`);
+    for (let k = task.firstWait; k !== null; k = k.nextWait) {
+      if (k.waitingOn !== null) lines.push(`${indent}  waiting on ${k.waitingOn.describe(k)}`);
+    }
+    if (task.children !== null) {
+      const children = [...task.children].sort((a, b) => a.id - b.id);
+      for (const child of children) visit(child, depth + 1);
+    }
+  };
+  visit(root, 0);
+  return lines.join('\n');
+}
+
+export function formatMs(ms: number): string {
+  return `${Number.isInteger(ms) ? ms : ms.toFixed(3)}ms`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The error classes of simul. Each has a stable `code` (as Node's own errors do) so callers
+ * can test with `instanceof` or by code.
+ */
+
+/** Thrown into a task's waits once the task, or a scope around the wait, is cancelled. */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  readonly code = 'ERR_SIMUL_CANCELLED';
+  /** What `cancel(reason)` was given, if anything. */
+  readonly reason: unknown;
+  constructor(reason?: unknown) {
+    // Cancellation is delivered to every waiting task of a tree at once; a stack trace
+    // would point at the loop, not at the wait, so it is not worth its cost here.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(reason === undefined ? 'the task was cancelled' : `the task was cancelled: ${describeReason(reason)}`);
+    Error.stackTraceLimit = limit;
+    this.reason = reason;
+  }
+}
+
+/** Thrown by `withTimeout` when its body is not done in time. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+  readonly code = 'ERR_SIMUL_TIMEOUT';
+  constructor(readonly ms: number) {
+    super(`the operation did not finish within ${ms} ms`);
+  }
+}
+
+/** Several tasks of one group (or tree) failed: every error is kept in `errors`. */
+export class TaskGroupError extends AggregateError {
+  override name = 'TaskGroupError';
+  readonly code = 'ERR_SIMUL_TASK_GROUP';
+  constructor(errors: unknown[]) {
+    super(errors, `${errors.length} tasks failed: ${errors.map(describeReason).join('; ')}`);
+  }
+}
+
+/** Under the virtual clock, every task waits and nothing can wake any of them. */
+export class DeadlockError extends Error {
+  override name = 'DeadlockError';
+  readonly code = 'ERR_SIMUL_DEADLOCK';
+  constructor(readonly dump: string) {
+    super(
+      `deadlock: every task is waiting, no timer is pending and no foreign wait is in flight\n${dump}`,
+    );
+  }
+}
+
+/** An operation was used in a state that does not allow it (run inside a task, a closed group...). */
+export class InvalidStateError extends Error {
+  override name = 'InvalidStateError';
+  readonly code = 'ERR_SIMUL_INVALID_STATE';
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+  return String(reason);
+}

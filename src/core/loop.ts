@@ -1,0 +1,358 @@
+/**
+ * The event loop: a ready queue, one timer heap, a clock and a schedule policy.
+ *
+ * A turn runs the continuations that are ready when it starts, as one batch, in the order
+ * the policy chooses. Generator steps run inside the batch; async continuations are
+ * resolved by it and run in the microtasks right after. Batches follow each other in
+ * microtasks for at most SLICE_MS of real time (a slice); then the loop yields to Node's
+ * event loop with `setImmediate`, so I/O callbacks and host timers are never starved by a
+ * flood of ready tasks. (One `setImmediate` per batch would be simpler but costs ~0.9 µs a
+ * batch, which alone would miss the task-switch targets several times over.)
+ *
+ * When nothing is ready, the loop looks again from a macrotask (so every microtask chain of
+ * the resumed async code has run) and then: under the real clock arms a single host timer
+ * for the earliest deadline; under the virtual clock jumps time to that deadline, unless a
+ * foreign wait is in flight; and if there is neither a timer nor a foreign wait, reports a
+ * DeadlockError with the task dump instead of hanging.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Clock } from './clock.js';
+import { DeadlockError } from './errors.js';
+import type { Instrument } from './instrument.js';
+import { RingQueue } from './ring-queue.js';
+import type { Schedulable, SchedulePolicy } from './schedule.js';
+import { Task, type Nursery } from './task.js';
+import { Timer, TimerHeap, type TimerAction } from './timer-heap.js';
+import type { ScopeLike } from './scope.js';
+import { dumpTree } from './dump.js';
+
+/** Something the loop can run from its ready queue: a continuation or a callback. */
+export interface Runnable {
+  readonly task: Task | null;
+  readonly priority: number;
+  run(): void;
+}
+
+/** How long batches may follow each other in microtasks before Node's event loop gets a turn. */
+export const SLICE_MS = 1;
+
+let activeLoop: Loop | null = null;
+
+/** The loop whose turn is running right now (callbacks have no task to ask). */
+export function getActiveLoop(): Loop | null {
+  return activeLoop;
+}
+
+export interface LoopConfig {
+  clock: Clock;
+  policy: SchedulePolicy;
+  instruments: readonly Instrument[];
+  handleSignals: boolean;
+}
+
+export class Loop {
+  readonly clock: Clock;
+  readonly policy: SchedulePolicy;
+  private readonly fifo: boolean;
+  private readonly ready = new RingQueue<Runnable>(1024);
+  private readonly timers = new TimerHeap();
+  private timerSeq = 0;
+  /** Waits on things outside simul (until, fromCallback, I/O) that are in flight. */
+  foreignWaits = 0;
+  private nextTaskId = 1;
+  root: Task | null = null;
+  finished = false;
+  private turnScheduled = false;
+  private idleScheduled = false;
+  private sliceStart = 0;
+  private hostTimer: ReturnType<typeof setTimeout> | null = null;
+  private hostTimerDeadline = Infinity;
+  private readonly instruments: readonly Instrument[] | null;
+  private deadlocked = false;
+  private signalled = false;
+  private settle: ((ok: boolean, value: unknown) => void) | null = null;
+  private readonly cleanups: (() => void)[] = [];
+  // Bound once, outside any task, so that turns never run inside the AsyncLocalStorage
+  // context of whatever async code happened to schedule them.
+  private readonly turnCallback: () => void;
+  private readonly sliceCallback: () => void;
+  private readonly idleCallback: () => void;
+  private readonly hostTimerCallback: () => void;
+
+  constructor(private readonly config: LoopConfig) {
+    this.clock = config.clock;
+    this.policy = config.policy;
+    this.fifo = config.policy.isFifo;
+    this.instruments = config.instruments.length > 0 ? config.instruments : null;
+    this.turnCallback = AsyncLocalStorage.bind(() => this.turn());
+    this.sliceCallback = AsyncLocalStorage.bind(() => {
+      this.sliceStart = performance.now();
+      this.turn();
+    });
+    this.idleCallback = AsyncLocalStorage.bind(() => this.idle());
+    this.hostTimerCallback = AsyncLocalStorage.bind(() => {
+      this.hostTimer = null;
+      this.hostTimerDeadline = Infinity;
+      this.sliceStart = performance.now();
+      this.turn();
+    });
+  }
+
+  /** Runs `main` as the root task; settles with its outcome once the whole tree is done. */
+  start<T>(main: () => unknown, name: string | undefined): Promise<T> {
+    const promise = new Promise<T>((resolve, reject) => {
+      this.settle = (ok, value) => (ok ? resolve(value as T) : reject(value));
+    });
+    const onBeforeExit = (): void => {
+      // Node's event loop is empty: nothing can wake any task ever again.
+      if (!this.finished) this.deadlock();
+    };
+    process.on('beforeExit', onBeforeExit);
+    this.cleanups.push(() => process.off('beforeExit', onBeforeExit));
+    if (this.config.handleSignals) this.installSignalHandlers();
+    this.sliceStart = performance.now();
+    this.root = this.spawnTask(main, name, null, null, null);
+    return promise;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  // --- tasks ---------------------------------------------------------------------------
+
+  spawnTask(
+    body: () => unknown,
+    name: string | undefined,
+    parent: Task | null,
+    nursery: Nursery | null,
+    scope: ScopeLike | null,
+  ): Task {
+    const id = this.nextTaskId++;
+    const task = new Task(this, id, name ?? (body.name || undefined), body, parent, nursery, scope);
+    if (parent !== null) parent.adopt(task);
+    if (!this.fifo) this.policy.taskCreated(task);
+    if (this.instruments !== null) this.notify('taskSpawned', task);
+    this.enqueue(task);
+    return task;
+  }
+
+  taskExited(task: Task): void {
+    if (this.instruments !== null) this.notify('taskExited', task);
+  }
+
+  rootFinished(ok: boolean, outcome: unknown): void {
+    this.finish(ok, outcome);
+  }
+
+  /** An error with no task to go to (a callback or an instrument threw): it fails the run. */
+  crash(error: unknown): void {
+    if (this.finished) {
+      // Nothing left to fail: never swallow it.
+      queueMicrotask(() => {
+        throw error;
+      });
+      return;
+    }
+    this.root?.fail(error);
+  }
+
+  // --- the ready queue and turns ---------------------------------------------------------
+
+  enqueue(runnable: Runnable): void {
+    this.ready.push(runnable);
+    if (!this.turnScheduled) this.schedule();
+  }
+
+  private schedule(): void {
+    this.turnScheduled = true;
+    if (performance.now() - this.sliceStart < SLICE_MS) queueMicrotask(this.turnCallback);
+    else setImmediate(this.sliceCallback);
+  }
+
+  private turn(): void {
+    if (this.finished) return;
+    this.turnScheduled = true; // enqueues during the batch must not schedule another turn
+    const previous = activeLoop;
+    activeLoop = this;
+    try {
+      if (!this.clock.virtual && this.timers.size > 0) this.fireDueTimers();
+      const n = this.ready.length;
+      if (this.fifo) {
+        for (let i = 0; i < n; i++) this.runOne(this.ready.shift() as Runnable);
+      } else {
+        this.runBatchByPolicy(n);
+      }
+    } finally {
+      activeLoop = previous;
+      this.turnScheduled = false;
+    }
+    if (this.finished) return;
+    if (this.ready.length > 0) this.schedule();
+    else this.scheduleIdle();
+  }
+
+  private runBatchByPolicy(n: number): void {
+    const batch: Runnable[] = [];
+    for (let i = 0; i < n; i++) batch.push(this.ready.shift() as Runnable);
+    while (batch.length > 0) {
+      const i = batch.length > 1 ? this.policy.choose(batch) : 0;
+      const runnable = batch[i];
+      batch.splice(i, 1);
+      if (runnable.task !== null) this.policy.stepStarted(runnable.task);
+      this.runOne(runnable);
+    }
+  }
+
+  private runOne(runnable: Runnable): void {
+    const task = this.instruments === null ? null : runnable.task;
+    if (task !== null) this.notify('stepStarted', task);
+    try {
+      runnable.run();
+    } catch (error) {
+      this.crash(error);
+    }
+    if (task !== null) this.notify('stepEnded', task);
+  }
+
+  private scheduleIdle(): void {
+    if (this.idleScheduled) return;
+    this.idleScheduled = true;
+    setImmediate(this.idleCallback);
+  }
+
+  private idle(): void {
+    this.idleScheduled = false;
+    if (this.finished || this.turnScheduled) return;
+    this.sliceStart = performance.now();
+    if (this.ready.length > 0) {
+      this.turn();
+      return;
+    }
+    if (this.instruments !== null) this.notify('beforeIdle', null);
+    if (this.ready.length > 0) {
+      this.turn();
+      return;
+    }
+    const next = this.timers.peek();
+    if (!this.clock.virtual) {
+      if (next !== undefined) this.armHostTimer(next.deadline);
+      return;
+    }
+    if (this.foreignWaits > 0) return; // its completion will wake a task and schedule a turn
+    if (next !== undefined) {
+      this.clock.advanceTo(next.deadline);
+      this.fireDueTimers();
+      this.turn();
+      return;
+    }
+    this.deadlock();
+  }
+
+  private deadlock(): void {
+    const root = this.root as Task;
+    const error = new DeadlockError(dumpTree(root, this.clock.now()));
+    if (this.deadlocked) {
+      // The tree was cancelled after a deadlock and is stuck again (shielded waits):
+      // nothing can ever run it to the end, so settle now rather than hang.
+      this.finish(false, error);
+      return;
+    }
+    this.deadlocked = true;
+    root.fail(error); // cancels the tree so that every finally block runs
+    if (!this.turnScheduled) this.scheduleIdle();
+  }
+
+  // --- timers ----------------------------------------------------------------------------
+
+  addTimer(delayMs: number, action: TimerAction, target: unknown): Timer {
+    const timer = new Timer(this.clock.now() + delayMs, this.timerSeq++, action, target);
+    this.timers.push(timer);
+    if (!this.turnScheduled) this.scheduleIdle();
+    return timer;
+  }
+
+  removeTimer(timer: Timer): void {
+    this.timers.remove(timer);
+  }
+
+  private fireDueTimers(): void {
+    const now = this.clock.now();
+    const timers = this.timers;
+    for (;;) {
+      const top = timers.peek();
+      if (top === undefined || top.deadline > now) return;
+      if (this.fifo) {
+        timers.pop();
+        top.action.fire(top);
+        continue;
+      }
+      // Timers due at the same instant: the order is a schedule choice too.
+      const due: Timer[] = [];
+      while (timers.peek()?.deadline === top.deadline) due.push(timers.pop() as Timer);
+      while (due.length > 0) {
+        const i = due.length > 1 ? this.policy.choose(due.map(timerRank)) : 0;
+        const timer = due[i];
+        due.splice(i, 1);
+        timer.action.fire(timer);
+      }
+    }
+  }
+
+  private armHostTimer(deadline: number): void {
+    if (this.hostTimer !== null) {
+      if (this.hostTimerDeadline === deadline) return;
+      clearTimeout(this.hostTimer);
+    }
+    this.hostTimerDeadline = deadline;
+    const delay = Math.max(0, Math.ceil(deadline - this.clock.now()));
+    this.hostTimer = setTimeout(this.hostTimerCallback, delay);
+  }
+
+  // --- the end -----------------------------------------------------------------------------
+
+  private finish(ok: boolean, outcome: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.hostTimer !== null) clearTimeout(this.hostTimer);
+    this.hostTimer = null;
+    for (const cleanup of this.cleanups) cleanup();
+    const settle = this.settle;
+    this.settle = null;
+    settle?.(ok, outcome);
+  }
+
+  private installSignalHandlers(): void {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (this.signalled) {
+        // A second signal: the user does not want to wait for the graceful stop.
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      }
+      this.signalled = true;
+      this.root?.cancel(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    this.cleanups.push(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+  }
+
+  private notify(hook: keyof Instrument, task: Task | null): void {
+    for (const instrument of this.instruments as readonly Instrument[]) {
+      const fn = instrument[hook] as ((task: Task | null) => void) | undefined;
+      if (fn === undefined) continue;
+      try {
+        fn.call(instrument, task);
+      } catch (error) {
+        this.crash(error);
+      }
+    }
+  }
+}
+
+function timerRank(timer: Timer): Schedulable {
+  const target = timer.target as { task?: Task | null } | null;
+  return { priority: target?.task?.pctPriority ?? 0 };
+}

@@ -1,0 +1,73 @@
+/**
+ * `run(main, options)`: creates a loop, runs `main` as the root task and settles with its
+ * result or error once the root and all of its descendants have finished.
+ */
+import { RealClock, VirtualClock } from './clock.js';
+import { currentContext } from './context.js';
+import { InvalidStateError } from './errors.js';
+import type { Instrument } from './instrument.js';
+import { getActiveLoop, Loop } from './loop.js';
+import { createPolicy, type ScheduleOptions } from './schedule.js';
+import type { BodyValue } from './body.js';
+import { checkFunction, checkObject, checkOneOf, show } from './validate.js';
+import { DebugMonitor, type DebugOptions, type Warning } from './debug-options.js';
+
+export interface RunOptions {
+  /** 'real' (default) or 'virtual': time jumps to the next deadline when nothing is ready. */
+  clock?: 'real' | 'virtual';
+  /** Which ready task runs next: 'fifo' (default), 'random' or 'pct', with a seed. */
+  schedule?: ScheduleOptions;
+  /** Slow-step warnings (see DebugOptions). */
+  debug?: boolean | DebugOptions;
+  /** Where debug warnings go (default: stderr). */
+  onWarning?: (warning: Warning) => void;
+  /** Hooks for tracing and metrics. */
+  instruments?: Instrument[];
+  /** SIGINT/SIGTERM cancel the root task gracefully; a second signal exits at once. */
+  handleSignals?: boolean;
+  /** The root task's name (default: main's function name, or 'main'). */
+  name?: string;
+}
+
+/**
+ * Runs `main` as the root task of a new loop.
+ *
+ * @example
+ * const result = await run(async () => {
+ *   await sleep(1000);
+ *   return 'done';
+ * }, { clock: 'virtual' }); // returns at once; now() read 1000 inside
+ */
+export function run<R>(main: () => R, options: RunOptions = {}): Promise<BodyValue<R>> {
+  if (currentContext() !== undefined || getActiveLoop() !== null) {
+    throw new InvalidStateError(
+      'run() cannot be called inside a running task: spawn a child task, or use taskGroup()',
+    );
+  }
+  checkFunction('run(main)', 'main', main);
+  checkObject('run(main, options)', 'options', options);
+  const clock = checkOneOf('run', 'options.clock', options.clock ?? 'real', [
+    'real',
+    'virtual',
+  ] as const);
+  const instruments = options.instruments ?? [];
+  if (!Array.isArray(instruments) || instruments.some((i) => i === null || typeof i !== 'object')) {
+    throw new TypeError(
+      `run: options.instruments must be an array of instrument objects, got ${show(instruments)}`,
+    );
+  }
+  if (options.handleSignals !== undefined && typeof options.handleSignals !== 'boolean') {
+    throw new TypeError(`run: options.handleSignals must be a boolean, got ${show(options.handleSignals)}`);
+  }
+  if (options.name !== undefined && typeof options.name !== 'string') {
+    throw new TypeError(`run: options.name must be a string, got ${show(options.name)}`);
+  }
+  const debug = DebugMonitor.create(options.debug, options.onWarning);
+  const loop = new Loop({
+    clock: clock === 'virtual' ? new VirtualClock() : new RealClock(),
+    policy: createPolicy(options.schedule),
+    instruments: debug === null ? instruments : [...instruments, debug],
+    handleSignals: options.handleSignals ?? false,
+  });
+  return loop.start<BodyValue<R>>(main, options.name ?? (main.name || 'main'));
+}

@@ -1,0 +1,149 @@
+/**
+ * Schedule policies: which ready task runs next, and which of several timers due at the
+ * same instant fires first. Every such choice goes through `choose(n)`, and the policy
+ * keeps the stream of choices it made, so that a run can be replayed from its seed or
+ * from that stream alone (SPEC §8). `fifo` always chooses 0 and records nothing.
+ *
+ * `pct` is Probabilistic Concurrency Testing (Burckhardt, Kothari, Musuvathi, Nagarakatte,
+ * ASPLOS 2010): every task gets a random priority above `depth`; the highest-priority ready
+ * task runs; at `depth - 1` random step indices the running task's priority drops below all
+ * others. It finds a bug of depth d among n steps and k tasks with probability at least
+ * 1/(n·k^(d-1)) per run.
+ */
+import { Random } from './random.js';
+import { checkInteger, checkObject, checkOneOf } from './validate.js';
+
+export type PolicyName = 'fifo' | 'random' | 'pct';
+
+/** The `schedule` option of `run`. */
+export interface ScheduleOptions {
+  policy: PolicyName;
+  /** Seed of the random stream (default 0). Same seed, same program, same order. */
+  seed?: number;
+  /** PCT's bug depth d (default 3). */
+  depth?: number;
+  /** PCT's estimate of the number of steps n, over which change points are spread (default 1000). */
+  steps?: number;
+  /** Replay these choices first (from a recorded trace), then continue with the policy. */
+  replay?: readonly number[];
+}
+
+/** Something a policy can choose among (a ready continuation, a due timer). */
+export interface Schedulable {
+  readonly priority: number;
+}
+
+/** A task as PCT sees it: a priority it may set and lower. */
+export interface Prioritized {
+  pctPriority: number;
+}
+
+export abstract class SchedulePolicy {
+  /** The non-trivial choices made so far: one entry per call of `choose` with n > 1. */
+  readonly choices: number[] = [];
+  private replayed = 0;
+  constructor(protected readonly replay: readonly number[] = []) {}
+
+  /** Chooses an index among `candidates` (n > 1), records it and returns it. */
+  choose(candidates: ArrayLike<Schedulable>): number {
+    let i: number;
+    if (this.replayed < this.replay.length) {
+      i = Math.min(this.replay[this.replayed++], candidates.length - 1);
+    } else {
+      i = this.pick(candidates);
+    }
+    this.choices.push(i);
+    return i;
+  }
+
+  /** Called before each task step; PCT uses it to count steps. */
+  stepStarted(_task: Prioritized): void {}
+  /** Called when a task is created; PCT gives it a priority. */
+  taskCreated(_task: Prioritized): void {}
+
+  /** True when the policy always chooses 0, so the loop can skip it entirely. */
+  get isFifo(): boolean {
+    return false;
+  }
+
+  protected abstract pick(candidates: ArrayLike<Schedulable>): number;
+}
+
+class FifoPolicy extends SchedulePolicy {
+  override get isFifo(): boolean {
+    return this.replay.length === 0;
+  }
+  protected pick(): number {
+    return 0;
+  }
+}
+
+class RandomPolicy extends SchedulePolicy {
+  constructor(
+    private readonly random: Random,
+    replay?: readonly number[],
+  ) {
+    super(replay);
+  }
+  protected pick(candidates: ArrayLike<Schedulable>): number {
+    return this.random.below(candidates.length);
+  }
+}
+
+class PctPolicy extends SchedulePolicy {
+  private step = 0;
+  private readonly changePoints: number[];
+  constructor(
+    private readonly random: Random,
+    private readonly depth: number,
+    steps: number,
+    replay?: readonly number[],
+  ) {
+    super(replay);
+    this.changePoints = [];
+    for (let i = 0; i < depth - 1; i++) this.changePoints.push(1 + random.below(steps));
+  }
+  override taskCreated(task: Prioritized): void {
+    task.pctPriority = this.depth + this.random.next();
+  }
+  override stepStarted(task: Prioritized): void {
+    this.step++;
+    const at = this.changePoints.indexOf(this.step);
+    if (at >= 0) task.pctPriority = at / this.depth; // below every initial priority, in order
+  }
+  protected pick(candidates: ArrayLike<Schedulable>): number {
+    let best = 0;
+    for (let i = 1; i < candidates.length; i++) {
+      if (candidates[i].priority > candidates[best].priority) best = i;
+    }
+    return best;
+  }
+}
+
+export function createPolicy(options: ScheduleOptions | undefined): SchedulePolicy {
+  if (options === undefined) return new FifoPolicy();
+  checkObject('run', 'options.schedule', options);
+  const policy = checkOneOf('run', 'options.schedule.policy', options.policy, [
+    'fifo',
+    'random',
+    'pct',
+  ] as const);
+  const seed = checkInteger('run', 'options.schedule.seed', options.seed ?? 0, -(2 ** 31));
+  const replay = options.replay ?? [];
+  if (!Array.isArray(replay) || !replay.every((c) => Number.isInteger(c) && c >= 0)) {
+    throw new TypeError(
+      'run: options.schedule.replay must be an array of integers >= 0 (a recorded choice stream)',
+    );
+  }
+  switch (policy) {
+    case 'fifo':
+      return new FifoPolicy(replay);
+    case 'random':
+      return new RandomPolicy(new Random(seed), replay);
+    case 'pct': {
+      const depth = checkInteger('run', 'options.schedule.depth', options.depth ?? 3, 1);
+      const steps = checkInteger('run', 'options.schedule.steps', options.steps ?? 1000, 1);
+      return new PctPolicy(new Random(seed), depth, steps, replay);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Cancel scopes inside a task: `withTimeout`, `moveOnAfter` and `shield`. The body runs in
+ * the same task (so `current()`, locks held and task-local state stay the same), inside a
+ * new scope; a deadline cancels that scope, and a CancelledError leaving the body because
+ * of it is turned into TimeoutError (withTimeout) or `undefined` (moveOnAfter). If an outer
+ * scope is cancelled as well, the CancelledError goes on up: outer cancellation wins.
+ */
+import { BodyContext, getRunningFiber } from './context.js';
+import { Continuation, park, wake } from './continuation.js';
+import { CancelledError, TimeoutError } from './errors.js';
+import { Composite, Operation } from './operation.js';
+import { callBody, type BodyValue } from './body.js';
+import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
+import type { Task } from './task.js';
+import type { Timer, TimerAction } from './timer-heap.js';
+import type { Fiber } from './fiber.js';
+import { checkFunction, checkMs } from './validate.js';
+
+const expireScope: TimerAction = {
+  fire(timer: Timer): void {
+    const scope = timer.target as CancelScope;
+    scope.timer = null;
+    scope.expired = true;
+    scope.cancel('deadline expired');
+  },
+};
+
+/** Waits for the promise of an async body; cancellation reaches the body's own waits instead. */
+class AwaitBody extends Operation<unknown> {
+  readonly cancellable = false;
+  constructor(private readonly promise: PromiseLike<unknown>) {
+    super();
+  }
+  start(k: Continuation): unknown {
+    this.promise.then(
+      (value) => wake(k, true, value),
+      (error) => wake(k, false, error),
+    );
+    return park(k, this);
+  }
+  describe(): string {
+    return 'its async body';
+  }
+}
+
+/** The running fiber, which a composite's generator code always runs inside. */
+export function runningFiber(): Fiber {
+  return getRunningFiber() as Fiber;
+}
+
+/** Runs `body` inside the current fiber, in `scope`: delegates, awaits or returns its value. */
+export function* runBody(
+  where: string,
+  body: () => unknown,
+  task: Task,
+  scope: ScopeLike,
+): Generator<unknown, unknown, unknown> {
+  const call = callBody(where, body, scope === task ? task : new BodyContext(task, scope));
+  if (call.kind === 'iterator') {
+    const iterator = call.iterator;
+    return yield* { [Symbol.iterator]: () => iterator };
+  }
+  if (call.kind === 'promise') return yield* new AwaitBody(call.promise);
+  return call.value;
+}
+
+function* scoped(
+  where: string,
+  body: () => unknown,
+  ms: number | null,
+  shielded: boolean,
+  onExpiry: 'throw' | 'return',
+): Generator<unknown, unknown, unknown> {
+  const fiber = runningFiber();
+  const task = fiber.task;
+  const outer = fiber.scope;
+  const scope = new CancelScope(outer, shielded, task);
+  if (ms === 0) {
+    scope.expired = true;
+    scope.cancelled = true;
+    scope.cancelReason = 'deadline expired';
+  } else if (ms !== null) {
+    scope.timer = task.loop.addTimer(ms, expireScope, scope);
+  }
+  fiber.scope = scope;
+  try {
+    return yield* runBody(where, body, task, scope);
+  } catch (error) {
+    if (error instanceof CancelledError && scope.expired && cancelledScope(outer) === null) {
+      if (onExpiry === 'throw') throw new TimeoutError(ms as number);
+      return undefined;
+    }
+    throw error;
+  } finally {
+    fiber.scope = outer;
+    if (scope.timer !== null) task.loop.removeTimer(scope.timer);
+  }
+}
+
+/**
+ * Runs `body` in the current task; if it is not done within `ms`, cancels it and throws
+ * TimeoutError.
+ *
+ * @example
+ * const page = await withTimeout(5000, () => download(url));
+ */
+export function withTimeout<T>(ms: number, body: () => T): Operation<BodyValue<T>> {
+  checkMs('withTimeout(ms, body)', 'ms', ms);
+  checkFunction('withTimeout(ms, body)', 'body', body);
+  return new Composite(`withTimeout(${ms})`, () =>
+    scoped('withTimeout', body, ms, false, 'throw'),
+  ) as Operation<BodyValue<T>>;
+}
+
+/**
+ * Runs `body` in the current task; if it is not done within `ms`, cancels it and returns
+ * `undefined` instead.
+ *
+ * @example
+ * const reply = await moveOnAfter(100, () => queue.get()); // undefined if nothing came
+ */
+export function moveOnAfter<T>(ms: number, body: () => T): Operation<BodyValue<T> | undefined> {
+  checkMs('moveOnAfter(ms, body)', 'ms', ms);
+  checkFunction('moveOnAfter(ms, body)', 'body', body);
+  return new Composite(`moveOnAfter(${ms})`, () =>
+    scoped('moveOnAfter', body, ms, false, 'return'),
+  ) as Operation<BodyValue<T> | undefined>;
+}
+
+/**
+ * Runs `body` so that cancellation from outside does not reach it (timeouts inside it
+ * still do): for cleanup that must finish, such as closing a connection politely.
+ *
+ * @example
+ * try { await serve(); } finally { await shield(() => conn.close()); }
+ */
+export function shield<T>(body: () => T): Operation<BodyValue<T>> {
+  checkFunction('shield(body)', 'body', body);
+  return new Composite('shield', () =>
+    scoped('shield', body, null, true, 'throw'),
+  ) as Operation<BodyValue<T>>;
+}
+

@@ -1,0 +1,34 @@
+/**
+ * simul: one loop, three coroutine styles, structured concurrency, level-triggered
+ * cancellation and deterministic testing. Re-exports only, grouped by SPEC section.
+ */
+
+// §2 The loop
+export { run, type RunOptions } from './core/run.js';
+export { callSoon, callLater, now, type CallbackHandle } from './core/callbacks.js';
+export type { ScheduleOptions, PolicyName } from './core/schedule.js';
+export type { Instrument } from './core/instrument.js';
+export type { DebugOptions, Warning } from './core/debug-options.js';
+
+// §3 Tasks and operations
+export { Operation } from './core/operation.js';
+export { Task, type TaskState } from './core/task.js';
+export { spawn, current } from './core/spawn.js';
+export { sleep, yieldNow } from './core/sleep.js';
+export { all, race, type Awaitable, type AwaitedValue } from './core/combinators.js';
+export { until, fromCallback, type Register } from './core/foreign.js';
+export { taskGroup, TaskGroup, type SpawnOptions } from './core/task-group.js';
+export type { BodyValue } from './core/body.js';
+
+// §4 Cancellation and timeouts
+export { withTimeout, moveOnAfter, shield } from './core/scoped.js';
+export {
+  CancelledError,
+  TimeoutError,
+  TaskGroupError,
+  DeadlockError,
+  InvalidStateError,
+} from './core/errors.js';
+
+// §7 Guarding the pitfalls (the part the core needs)
+export { dumpTasks } from './core/dump-tasks.js';

@@ -34,7 +34,7 @@ export class TaskGroupError extends AggregateError {
   override name = 'TaskGroupError';
   readonly code = 'ERR_SIMUL_TASK_GROUP';
   constructor(errors: unknown[]) {
-    super(errors, `${errors.length} tasks failed: ${errors.map(describeReason).join('; ')}`);
+    super(errors, `${errors.length} errors: ${errors.map(describeReason).join('; ')}`);
   }
 }
 

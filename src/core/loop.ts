@@ -254,8 +254,10 @@ export class Loop {
     const error = new DeadlockError(dumpTree(root, this.clock.now()));
     if (this.deadlocked) {
       // The tree was cancelled after a deadlock and is stuck again (shielded waits):
-      // nothing can ever run it to the end, so settle now rather than hang.
-      this.finish(false, error);
+      // nothing can ever run it to the end, so settle now rather than hang, with every
+      // error recorded so far (the first deadlock's report among them).
+      root.fail(error);
+      this.finish(false, root.recordedError);
       return;
     }
     this.deadlocked = true;

@@ -206,6 +206,12 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
     }
   }
 
+  /** @internal The error the task would fail with now (every error recorded so far). */
+  get recordedError(): unknown {
+    const errors = this.errors ?? [];
+    return errors.length === 1 ? errors[0] : new TaskGroupError(errors);
+  }
+
   /** @internal The outcome of a finished task: its value, or the error it ended with. */
   get result(): unknown {
     return this.outcome;

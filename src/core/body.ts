@@ -43,7 +43,8 @@ export function callBody(where: string, body: () => unknown, ctx: Context): Body
     if (typeof r.next === 'function' && typeof (r as { throw?: unknown }).throw === 'function') {
       return { kind: 'iterator', iterator: result as Iterator<unknown, unknown, unknown> };
     }
-    if (typeof r.then === 'function') return { kind: 'promise', promise: result as PromiseLike<unknown> };
+    if (typeof r.then === 'function')
+      return { kind: 'promise', promise: result as PromiseLike<unknown> };
   }
   return { kind: 'value', value: result };
 }

@@ -12,7 +12,8 @@ import { until } from './foreign.js';
 import { show } from './validate.js';
 
 /** What `all` and `race` accept: operations, tasks, or foreign promises (waited with `until`). */
-export type Awaitable<T> = Operation<T> | PromiseLike<T> | { [Symbol.iterator](): Iterator<Waitable, T, unknown> };
+export type Awaitable<T> =
+  Operation<T> | PromiseLike<T> | { [Symbol.iterator](): Iterator<Waitable, T, unknown> };
 
 export type AwaitedValue<A> =
   A extends Operation<infer T>
@@ -24,12 +25,22 @@ export type AwaitedValue<A> =
         : never;
 
 function toOperations(where: string, ops: unknown): Iterable<unknown>[] {
-  if (ops === null || typeof ops !== 'object' || typeof (ops as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`${where}: ops must be an array (or iterable) of operations, got ${show(ops)}`);
+  if (
+    ops === null ||
+    typeof ops !== 'object' ||
+    typeof (ops as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new TypeError(
+      `${where}: ops must be an array (or iterable) of operations, got ${show(ops)}`,
+    );
   }
   return Array.from(ops as Iterable<unknown>, (op, i) => {
     if (isWaitable(op)) return op as unknown as Iterable<unknown>;
-    if (op !== null && typeof op === 'object' && typeof (op as PromiseLike<unknown>).then === 'function') {
+    if (
+      op !== null &&
+      typeof op === 'object' &&
+      typeof (op as PromiseLike<unknown>).then === 'function'
+    ) {
       return until(op as PromiseLike<unknown>) as unknown as Iterable<unknown>;
     }
     throw new TypeError(
@@ -72,7 +83,9 @@ export function all<const A extends readonly unknown[]>(
  * @example
  * const winner = await race([download(mirrorA), download(mirrorB)]);
  */
-export function race<const A extends readonly unknown[]>(ops: A): Operation<AwaitedValue<A[number]>> {
+export function race<const A extends readonly unknown[]>(
+  ops: A,
+): Operation<AwaitedValue<A[number]>> {
   const list = toOperations('race(ops)', ops);
   if (list.length === 0) {
     throw new RangeError('race(ops): ops must hold at least one operation, got an empty list');

@@ -14,7 +14,11 @@ export class CancelledError extends Error {
     // would point at the loop, not at the wait, so it is not worth its cost here.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(reason === undefined ? 'the task was cancelled' : `the task was cancelled: ${describeReason(reason)}`);
+    super(
+      reason === undefined
+        ? 'the task was cancelled'
+        : `the task was cancelled: ${describeReason(reason)}`,
+    );
     Error.stackTraceLimit = limit;
     this.reason = reason;
   }

@@ -65,7 +65,9 @@ export function until<T>(promise: PromiseLike<T>): Operation<T> {
     (typeof promise !== 'object' && typeof promise !== 'function') ||
     typeof (promise as { then?: unknown }).then !== 'function'
   ) {
-    throw new TypeError(`until(promise): promise must be a promise or thenable, got ${show(promise)}`);
+    throw new TypeError(
+      `until(promise): promise must be a promise or thenable, got ${show(promise)}`,
+    );
   }
   return new Until(promise);
 }

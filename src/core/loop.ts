@@ -17,7 +17,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from './clock.js';
-import { DeadlockError } from './errors.js';
+import { DeadlockError, TaskGroupError } from './errors.js';
 import type { Instrument } from './instrument.js';
 import { RingQueue } from './ring-queue.js';
 import type { Schedulable, SchedulePolicy } from './schedule.js';
@@ -72,6 +72,7 @@ export class Loop {
   private signalled = false;
   private settle: ((ok: boolean, value: unknown) => void) | null = null;
   private readonly cleanups: (() => void)[] = [];
+  private readonly lateErrors: unknown[] = [];
   // Bound once, outside any task, so that turns never run inside the AsyncLocalStorage
   // context of whatever async code happened to schedule them.
   private readonly turnCallback: () => void;
@@ -154,7 +155,9 @@ export class Loop {
       });
       return;
     }
-    this.root?.fail(error);
+    const root = this.root;
+    if (root !== null && !root.isFinished) root.fail(error);
+    else this.lateErrors.push(error); // the root is settling right now: fail the run
   }
 
   // --- the ready queue and turns ---------------------------------------------------------
@@ -174,6 +177,7 @@ export class Loop {
     if (this.finished) return;
     this.turnScheduled = true; // enqueues during the batch must not schedule another turn
     const previous = activeLoop;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop running this turn, for callbacks
     activeLoop = this;
     try {
       if (!this.clock.virtual && this.timers.size > 0) this.fireDueTimers();
@@ -319,6 +323,11 @@ export class Loop {
     if (this.hostTimer !== null) clearTimeout(this.hostTimer);
     this.hostTimer = null;
     for (const cleanup of this.cleanups) cleanup();
+    if (this.lateErrors.length > 0) {
+      const errors = ok ? this.lateErrors : [outcome, ...this.lateErrors];
+      ok = false;
+      outcome = errors.length === 1 ? errors[0] : new TaskGroupError(errors);
+    }
     const settle = this.settle;
     this.settle = null;
     settle?.(ok, outcome);

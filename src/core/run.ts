@@ -57,7 +57,9 @@ export function run<R>(main: () => R, options: RunOptions = {}): Promise<BodyVal
     );
   }
   if (options.handleSignals !== undefined && typeof options.handleSignals !== 'boolean') {
-    throw new TypeError(`run: options.handleSignals must be a boolean, got ${show(options.handleSignals)}`);
+    throw new TypeError(
+      `run: options.handleSignals must be a boolean, got ${show(options.handleSignals)}`,
+    );
   }
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new TypeError(`run: options.name must be a string, got ${show(options.name)}`);

@@ -60,7 +60,7 @@ export function deliverCancel(from: Task): void {
   const stack: Task[] = [from];
   while (stack.length > 0) {
     const task = stack.pop() as Task;
-    for (let k = task.firstWait; k !== null; ) {
+    for (let k = task.firstWait; k !== null;) {
       const next = k.nextWait;
       const on = k.waitingOn;
       if (on !== null && on.cancellable) {

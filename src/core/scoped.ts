@@ -136,8 +136,7 @@ export function moveOnAfter<T>(ms: number, body: () => T): Operation<BodyValue<T
  */
 export function shield<T>(body: () => T): Operation<BodyValue<T>> {
   checkFunction('shield(body)', 'body', body);
-  return new Composite('shield', () =>
-    scoped('shield', body, null, true, 'throw'),
-  ) as Operation<BodyValue<T>>;
+  return new Composite('shield', () => scoped('shield', body, null, true, 'throw')) as Operation<
+    BodyValue<T>
+  >;
 }
-

@@ -35,6 +35,7 @@ export class TaskGroup implements Nursery {
   /** @internal */
   readonly scope: CancelScope;
   private live = 0;
+  private cancelledTasks = 0;
   private errors: unknown[] | null = null;
   private closed = false;
   private waiter: Continuation | null = null;
@@ -68,10 +69,7 @@ export class TaskGroup implements Nursery {
    * @example
    * const port = await g.start((started) => serve(0, started));
    */
-  start<V>(
-    body: (started: (value?: V) => void) => unknown,
-    options?: SpawnOptions,
-  ): Operation<V> {
+  start<V>(body: (started: (value?: V) => void) => unknown, options?: SpawnOptions): Operation<V> {
     checkFunction('g.start(body)', 'body', body);
     checkSpawnOptions('g.start(body, options)', options);
     return new StartOp<V>(this, body, options?.name);
@@ -118,6 +116,8 @@ export class TaskGroup implements Nursery {
       if (request.waiter !== null) wake(request.waiter, false, error);
     } else if (child.state === 'failed') {
       this.fail(child.result);
+    } else if (child.state === 'cancelled') {
+      this.cancelledTasks++;
     }
     if (this.live === 0 && this.waiter !== null) wake(this.waiter, true, undefined);
   }
@@ -153,11 +153,17 @@ export class TaskGroup implements Nursery {
     if (this.errors !== null) {
       throw this.errors.length === 1 ? this.errors[0] : new TaskGroupError(this.errors);
     }
+    const outerCancelled = cancelledScope(outer);
     if (!ok) {
-      // Cancelled: by g.cancel() (the group absorbs its own cancellation, like a Trio
-      // cancel scope) or from outside (which goes on up).
-      if (cancelledScope(outer) !== null || !this.scope.cancelled) throw value;
-      return undefined;
+      // The body was cancelled: by g.cancel() (the group absorbs its own cancellation, as
+      // a Trio cancel scope does) or from outside (which goes on up).
+      if (outerCancelled === null && this.scope.cancelled) return undefined;
+      throw value;
+    }
+    if (this.cancelledTasks > 0 && outerCancelled !== null) {
+      // Work of the group was cut short by an outer cancellation: returning normally
+      // would pass off partial results as complete.
+      throw new CancelledError(outerCancelled.cancelReason);
     }
     return value;
   }

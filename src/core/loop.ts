@@ -36,6 +36,14 @@ export interface Runnable {
 /** How long batches may follow each other in microtasks before Node's event loop gets a turn. */
 export const SLICE_MS = 1;
 
+/**
+ * Under the virtual clock the slice is counted in turns, not measured in real time: whether
+ * the next batch starts in a microtask or after a macrotask decides which async tasks have
+ * re-registered by then, so a time-based slice would make the order of steps depend on the
+ * machine's speed and break the determinism contract.
+ */
+export const VIRTUAL_SLICE_TURNS = 64;
+
 let activeLoop: Loop | null = null;
 
 /** The loop whose turn is running right now (callbacks have no task to ask). */
@@ -65,6 +73,7 @@ export class Loop {
   private turnScheduled = false;
   private idleScheduled = false;
   private sliceStart = 0;
+  private turnsInSlice = 0;
   private hostTimer: ReturnType<typeof setTimeout> | null = null;
   private hostTimerDeadline = Infinity;
   private readonly instruments: readonly Instrument[] | null;
@@ -87,14 +96,14 @@ export class Loop {
     this.instruments = config.instruments.length > 0 ? config.instruments : null;
     this.turnCallback = AsyncLocalStorage.bind(() => this.turn());
     this.sliceCallback = AsyncLocalStorage.bind(() => {
-      this.sliceStart = performance.now();
+      this.startSlice();
       this.turn();
     });
     this.idleCallback = AsyncLocalStorage.bind(() => this.idle());
     this.hostTimerCallback = AsyncLocalStorage.bind(() => {
       this.hostTimer = null;
       this.hostTimerDeadline = Infinity;
-      this.sliceStart = performance.now();
+      this.startSlice();
       this.turn();
     });
   }
@@ -111,7 +120,7 @@ export class Loop {
     process.on('beforeExit', onBeforeExit);
     this.cleanups.push(() => process.off('beforeExit', onBeforeExit));
     if (this.config.handleSignals) this.installSignalHandlers();
-    this.sliceStart = performance.now();
+    this.startSlice();
     this.root = this.spawnTask(main, name, null, null, null);
     return promise;
   }
@@ -169,8 +178,16 @@ export class Loop {
 
   private schedule(): void {
     this.turnScheduled = true;
-    if (performance.now() - this.sliceStart < SLICE_MS) queueMicrotask(this.turnCallback);
+    const inSlice = this.clock.virtual
+      ? ++this.turnsInSlice < VIRTUAL_SLICE_TURNS
+      : performance.now() - this.sliceStart < SLICE_MS;
+    if (inSlice) queueMicrotask(this.turnCallback);
     else setImmediate(this.sliceCallback);
+  }
+
+  private startSlice(): void {
+    this.sliceStart = performance.now();
+    this.turnsInSlice = 0;
   }
 
   private turn(): void {
@@ -228,7 +245,7 @@ export class Loop {
   private idle(): void {
     this.idleScheduled = false;
     if (this.finished || this.turnScheduled) return;
-    this.sliceStart = performance.now();
+    this.startSlice();
     if (this.ready.length > 0) {
       this.turn();
       return;

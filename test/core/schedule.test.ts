@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run, spawn, sleep, yieldNow, type Instrument, type RunOptions } from '../../src/index.js';
+import type { Loop } from '../../src/core/loop.js';
 
 /** A program with many interleaving points: 6 workers, each yielding and sleeping. */
 async function workload(log: string[]): Promise<void> {
@@ -85,8 +86,7 @@ test('a recorded choice stream replays the same schedule without the seed', asyn
 
 /** Runs the workload and returns the choices its policy made (read through an instrument). */
 async function recordChoices(options: RunOptions, log: string[]): Promise<number[]> {
-  const { Loop } = await import('../../src/core/loop.js');
-  let loop: InstanceType<typeof Loop> | undefined;
+  let loop: Loop | undefined;
   const grab: Instrument = {
     taskSpawned: (t) => {
       loop ??= t.loop;

@@ -28,6 +28,11 @@ export class LotNode {
     /** Per-wait data of the primitive, such as the item a parked `put` carries. */
     public value: unknown,
   ) {}
+
+  /** Resumes the wait of a node returned by `ParkingLot.take()`. */
+  wake(ok: boolean, value: unknown): boolean {
+    return wakeNode(this, ok, value);
+  }
 }
 
 /** What `ParkingLot.statistics()` reports. */
@@ -90,9 +95,20 @@ export class ParkingLot {
    * the wait by another path is dropped and the next one is woken instead.
    */
   unpark(ok: boolean, value: unknown): LotNode | null {
+    const node = this.take();
+    if (node !== null) wake(node.k, ok, value);
+    return node;
+  }
+
+  /**
+   * Removes the first parked wait from the queue *without* waking it, for a primitive that
+   * must read the node's data to choose what to wake it with; the caller then wakes it with
+   * `node.wake(ok, value)` before doing anything else. Dropped nodes as in `unpark`.
+   */
+  take(): LotNode | null {
     for (let node = this.head; node !== null; node = this.head) {
       this.unlink(node);
-      if (wakeNode(node, ok, value)) return node;
+      if (isParkedAt(node)) return node;
     }
     return null;
   }

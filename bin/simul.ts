@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * The `simul` command: argument parsing only. Each command's work lives in src/lab/, one
+ * file per command; this file declares the commands and options, hands the parsed values
+ * over, and turns mistakes into a message and an exit status (2 for usage errors, 1 for
+ * anything else).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { hello, HELLO_DEFAULTS, HELLO_STYLES } from '../src/lab/hello.js';
+import { UsageError } from '../src/lab/options.js';
+import { tour } from '../src/lab/tour.js';
+
+const USAGE_ERROR = 2;
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
+const program = new Command('simul')
+  .description(
+    'The lab of simul, an async runtime for Node.js: the points of the talk\n' +
+      '"Asynchronous Python for the complete beginner", run and measured.',
+  )
+  .version(version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+program
+  .command('hello')
+  .description('the talk\'s hello world: "Hello", sleep, "World!", n times, in one style')
+  .addOption(
+    new Option('--style <style>', 'how the program is written')
+      .choices(HELLO_STYLES)
+      .default(HELLO_DEFAULTS.style),
+  )
+  .addOption(
+    new Option('-n, --count <n>', 'how many hello worlds').default(
+      HELLO_DEFAULTS.n,
+      HELLO_DEFAULTS.n,
+    ),
+  )
+  .addOption(
+    new Option('--delay <ms>', 'the sleep between "Hello" and "World!", in ms').default(
+      HELLO_DEFAULTS.delay,
+      HELLO_DEFAULTS.delay,
+    ),
+  )
+  .option(
+    '--virtual',
+    "use the virtual clock: sleeps take no real time; the time printed is the clock's",
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  simul hello                           ten async tasks: 3 s\n' +
+      '  simul hello --style sync              one after the other: 30 s\n' +
+      '  simul hello --style sync --virtual    the same 30 s of virtual time, at once',
+  )
+  .action((options: { style: string; count: string; delay: string; virtual?: boolean }) =>
+    hello({
+      style: options.style,
+      n: options.count,
+      delay: options.delay,
+      virtual: options.virtual,
+    }),
+  );
+
+program
+  .command('tour')
+  .description('a few seconds of the lab: what `npm start` runs')
+  .action(() => tour());
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has printed the message (or the help) already.
+    process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
+  } else if (error instanceof UsageError) {
+    console.error(`error: ${error.message}`);
+    console.error('(run with --help for usage)');
+    process.exitCode = USAGE_ERROR;
+  } else {
+    console.error(error);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * `simul hello`: the talk's hello world ("Hello", sleep 3 s, "World!", ten times) in one
+ * of its styles. The programs themselves are the runnable examples in examples/hello/,
+ * so what the command shows is exactly the code a user reads and copies; this module
+ * only picks one, checks the options and reports the elapsed time.
+ */
+import { helloAsync } from '../../examples/hello/async.js';
+import { helloCallback } from '../../examples/hello/callback.js';
+import { helloGenerator } from '../../examples/hello/generator.js';
+import { helloSync } from '../../examples/hello/sync.js';
+import { seconds } from './format.js';
+import { parseCount, parseMs, UsageError } from './options.js';
+
+/** The styles of the talk that exist so far, in the order the talk presents them. */
+export const HELLO_STYLES = ['sync', 'callback', 'generator', 'async'] as const;
+export type HelloStyle = (typeof HELLO_STYLES)[number];
+
+export const HELLO_DEFAULTS = { style: 'async', n: '10', delay: '3000' } as const;
+
+/** What every hello program accepts. */
+export interface HelloOptions {
+  n: number;
+  delayMs: number;
+  clock: 'real' | 'virtual';
+  print: (line: string) => void;
+}
+
+const programs: Record<HelloStyle, (options: HelloOptions) => number | Promise<number>> = {
+  sync: helloSync,
+  callback: helloCallback,
+  generator: helloGenerator,
+  async: helloAsync,
+};
+
+/** Runs one style's program; resolves with the elapsed time in ms on the clock it ran under. */
+export async function runHello(style: HelloStyle, options: HelloOptions): Promise<number> {
+  return programs[style](options);
+}
+
+/** The options as the command line gives them: strings, checked here. */
+export interface HelloArgs {
+  style?: string;
+  n?: string;
+  delay?: string;
+  virtual?: boolean;
+}
+
+/**
+ * `simul hello`: prints the program's lines as they come, then the elapsed time.
+ *
+ * @example
+ * await hello({ style: 'sync', virtual: true }); // ... elapsed: 30.000 s (virtual clock)
+ */
+export async function hello(args: HelloArgs, print = console.log): Promise<void> {
+  const style = args.style ?? HELLO_DEFAULTS.style;
+  if (!(HELLO_STYLES as readonly string[]).includes(style)) {
+    throw new UsageError(
+      `--style must be one of ${HELLO_STYLES.join(', ')}, got ${JSON.stringify(style)}`,
+    );
+  }
+  const n = parseCount('-n', args.n ?? HELLO_DEFAULTS.n, 1);
+  const delayMs = parseMs('--delay', args.delay ?? HELLO_DEFAULTS.delay);
+  const clock = args.virtual === true ? 'virtual' : 'real';
+  const elapsed = await runHello(style as HelloStyle, { n, delayMs, clock, print });
+  print(`elapsed: ${seconds(elapsed, 3)} (${clock} clock)`);
+}

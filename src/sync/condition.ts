@@ -143,18 +143,19 @@ export class Condition extends Primitive {
    * while (!done) yield* cond.wait();
    */
   wait(): Operation<void> {
-    const cond = this;
-    return new Composite(`${this}.wait()`, function* () {
-      const task = runningFiber().task;
-      cond.requireOwner(task, 'wait()');
-      try {
-        yield* cond.waitOp;
-      } catch (error) {
-        // Cancelled while parked: get the lock back before the error reaches `finally`.
-        if (cond.lock.owner !== task) yield* cond.reacquireOp;
-        throw error;
-      }
-    });
+    return new Composite(`${this}.wait()`, () => this.waitSteps());
+  }
+
+  private *waitSteps(): Generator<unknown, void, unknown> {
+    const task = runningFiber().task;
+    this.requireOwner(task, 'wait()');
+    try {
+      yield* this.waitOp;
+    } catch (error) {
+      // Cancelled while parked: get the lock back before the error reaches `finally`.
+      if (this.lock.owner !== task) yield* this.reacquireOp;
+      throw error;
+    }
   }
 
   /**
@@ -166,15 +167,18 @@ export class Condition extends Primitive {
    */
   waitFor<V>(predicate: () => V): Operation<V> {
     checkFunction(`${this}.waitFor(predicate)`, 'predicate', predicate);
-    const cond = this;
-    return new Composite(`${this}.waitFor(${predicate.name || 'predicate'})`, function* () {
-      cond.requireOwner(runningFiber().task, 'waitFor()');
-      for (;;) {
-        const value = predicate();
-        if (value) return value;
-        yield* cond.wait();
-      }
-    });
+    return new Composite(`${this}.waitFor(${predicate.name || 'predicate'})`, () =>
+      this.waitForSteps(predicate),
+    );
+  }
+
+  private *waitForSteps<V>(predicate: () => V): Generator<unknown, V, unknown> {
+    this.requireOwner(runningFiber().task, 'waitFor()');
+    for (;;) {
+      const value = predicate();
+      if (value) return value;
+      yield* this.waitSteps();
+    }
   }
 
   /**

@@ -141,17 +141,20 @@ export class Lock extends Primitive {
    */
   withLock<R>(body: () => R): Operation<BodyValue<R>> {
     checkFunction(`${this}.withLock(body)`, 'body', body);
-    const lock = this;
-    return new Composite(`${this}.withLock(${body.name || 'body'})`, function* () {
-      yield* lock.acquireOp;
-      const fiber = runningFiber();
-      const task = fiber.task;
-      try {
-        return yield* runBody('withLock', body, task, fiber.scope);
-      } finally {
-        lock.releaseBy(task, 'withLock()');
-      }
-    }) as Operation<BodyValue<R>>;
+    return new Composite(`${this}.withLock(${body.name || 'body'})`, () =>
+      this.runLocked(body),
+    ) as Operation<BodyValue<R>>;
+  }
+
+  private *runLocked(body: () => unknown): Generator<unknown, unknown, unknown> {
+    yield* this.acquireOp;
+    const fiber = runningFiber();
+    const task = fiber.task;
+    try {
+      return yield* runBody('withLock', body, task, fiber.scope);
+    } finally {
+      this.releaseBy(task, 'withLock()');
+    }
   }
 
   /**

@@ -130,16 +130,19 @@ export class Semaphore extends Primitive {
    */
   withPermit<R>(body: () => R): Operation<BodyValue<R>> {
     checkFunction(`${this}.withPermit(body)`, 'body', body);
-    const sem = this;
-    return new Composite(`${this}.withPermit(${body.name || 'body'})`, function* () {
-      yield* sem.acquireOp;
-      try {
-        const fiber = runningFiber();
-        return yield* runBody('withPermit', body, fiber.task, fiber.scope);
-      } finally {
-        sem.release();
-      }
-    }) as Operation<BodyValue<R>>;
+    return new Composite(`${this}.withPermit(${body.name || 'body'})`, () =>
+      this.runWithPermit(body),
+    ) as Operation<BodyValue<R>>;
+  }
+
+  private *runWithPermit(body: () => unknown): Generator<unknown, unknown, unknown> {
+    yield* this.acquireOp;
+    try {
+      const fiber = runningFiber();
+      return yield* runBody('withPermit', body, fiber.task, fiber.scope);
+    } finally {
+      this.release();
+    }
   }
 
   /**

@@ -30,5 +30,21 @@ export {
   InvalidStateError,
 } from './core/errors.js';
 
+// §5 Synchronisation
+export { Lock, type LockOptions, type LockStatistics } from './sync/lock.js';
+export { Semaphore, type SemaphoreOptions, type SemaphoreStatistics } from './sync/semaphore.js';
+export { Event, type EventOptions, type EventStatistics } from './sync/event.js';
+export { Condition, type ConditionOptions, type ConditionStatistics } from './sync/condition.js';
+export { Barrier, type BarrierOptions, type BarrierStatistics } from './sync/barrier.js';
+export { Queue, type QueueOptions, type QueueStatistics } from './sync/queue.js';
+export { Channel, type ChannelOptions, type ChannelStatistics } from './sync/channel.js';
+export {
+  QueueClosedError,
+  ChannelClosedError,
+  QueueEmptyError,
+  QueueFullError,
+} from './sync/errors.js';
+export { ParkingLot, LotNode, type ParkingLotStatistics } from './core/parking-lot.js';
+
 // §7 Guarding the pitfalls (the part the core needs)
 export { dumpTasks } from './core/dump-tasks.js';

@@ -13,12 +13,22 @@
 // A bench declares the Node flags it needs in a comment at its top:
 //   // @bench-node-flags --expose-gc --max-old-space-size=8192
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
-const BENCH_DIR = 'dist/bench';
+const DIST = 'dist';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outAt = args.indexOf('--out');
@@ -26,10 +36,22 @@ const outFile =
   outAt >= 0 ? args[outAt + 1] : quick ? '.bench-tmp/benchmarks.md' : 'docs/benchmarks.md';
 const filters = args.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i === outAt + 1));
 
-if (!existsSync(BENCH_DIR)) {
-  console.error(`${BENCH_DIR} not found: run \`npm run build\` first (npm run bench does)`);
+if (!existsSync(join(DIST, 'bench'))) {
+  console.error(`${DIST}/bench not found: run \`npm run build\` first (npm run bench does)`);
   process.exit(1);
 }
+// The benches run from a snapshot of dist taken now: other work on this checkout may
+// rebuild dist while a long run is in progress, and one report must measure one build.
+// It lives outside the checkout (so that lint never sees it), as an ES module package that
+// finds the peers through a link to our node_modules.
+const SNAPSHOT = mkdtempSync(join(os.tmpdir(), 'simul-bench-'));
+for (const dir of ['src', 'bench']) {
+  cpSync(join(DIST, dir), join(SNAPSHOT, dir), { recursive: true });
+}
+writeFileSync(join(SNAPSHOT, 'package.json'), '{ "type": "module" }\n');
+symlinkSync(resolve('node_modules'), join(SNAPSHOT, 'node_modules'), 'dir');
+process.on('exit', () => rmSync(SNAPSHOT, { recursive: true, force: true }));
+const BENCH_DIR = join(SNAPSHOT, 'bench');
 const all = readdirSync(BENCH_DIR)
   .filter((f) => f.endsWith('.bench.js'))
   .sort();
@@ -145,6 +167,9 @@ function report(results) {
   }
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, lines.join('\n'));
+  // The report is checked in and `npm run lint` checks its format: write it formatted.
+  const prettier = join('node_modules', '.bin', 'prettier');
+  if (existsSync(prettier)) spawnSync(prettier, ['--write', outFile], { stdio: 'ignore' });
 }
 
 const results = [];
@@ -163,7 +188,7 @@ for (const file of selected) {
     failed = true;
     body += `\n\n**This bench failed** (exit ${r.code ?? r.signal}); see its output above.`;
   }
-  body += `\n\n_\`${file}\`: ${seconds} s on ${new Date().toISOString().slice(0, 10)}${flags}${quick ? ', --quick' : ''}._`;
+  body += `\n\n_\`dist/bench/${file}\`: ${seconds} s on ${new Date().toISOString().slice(0, 10)}${flags}${quick ? ', --quick' : ''}._`;
   results.push({ name, body });
   console.log('');
 }

@@ -4,12 +4,15 @@ import { readFileSync } from 'node:fs';
 export type ContenderName =
   'simul-gen' | 'simul-async' | 'plain' | 'effect' | 'effection' | 'effection-until';
 
+/** The installed version of `pkg`, found the way Node finds it: in the nearest node_modules up. */
 function version(pkg: string): string {
-  try {
-    const url = new URL(`../../../node_modules/${pkg}/package.json`, import.meta.url);
-    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  } catch {
-    return '?';
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    try {
+      const url = new URL(`node_modules/${pkg}/package.json`, dir);
+      return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+    } catch {
+      if (dir.pathname === '/') return '?';
+    }
   }
 }
 

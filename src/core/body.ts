@@ -20,6 +20,24 @@ export function isGeneratorFunction(fn: unknown): boolean {
   return fn instanceof GeneratorFunction;
 }
 
+export function isAsyncGeneratorFunction(fn: unknown): boolean {
+  return fn instanceof AsyncGeneratorFunction;
+}
+
+/** A body's result as something to drive: an operation or a generator; null otherwise. */
+export function classifyBodyResult(result: unknown): Iterator<unknown, unknown, unknown> | null {
+  if (isWaitable(result)) {
+    return (result as unknown as Iterable<unknown>)[Symbol.iterator]() as Iterator<unknown>;
+  }
+  if (typeof result === 'object' && result !== null) {
+    const r = result as { next?: unknown; throw?: unknown };
+    if (typeof r.next === 'function' && typeof r.throw === 'function') {
+      return result as Iterator<unknown, unknown, unknown>;
+    }
+  }
+  return null;
+}
+
 /** Calls `body` in `ctx` and classifies what it returned. Throws what `body` throws. */
 export function callBody(where: string, body: () => unknown, ctx: Context): BodyCall {
   if (body instanceof GeneratorFunction) {
@@ -32,19 +50,14 @@ export function callBody(where: string, body: () => unknown, ctx: Context): Body
     );
   }
   const result = storage.run(ctx, body);
-  if (isWaitable(result)) {
-    return {
-      kind: 'iterator',
-      iterator: (result as unknown as Iterable<unknown>)[Symbol.iterator]() as Iterator<unknown>,
-    };
-  }
-  if (typeof result === 'object' && result !== null) {
-    const r = result as { next?: unknown; then?: unknown };
-    if (typeof r.next === 'function' && typeof (r as { throw?: unknown }).throw === 'function') {
-      return { kind: 'iterator', iterator: result as Iterator<unknown, unknown, unknown> };
-    }
-    if (typeof r.then === 'function')
-      return { kind: 'promise', promise: result as PromiseLike<unknown> };
+  const iterator = classifyBodyResult(result);
+  if (iterator !== null) return { kind: 'iterator', iterator };
+  if (
+    typeof result === 'object' &&
+    result !== null &&
+    typeof (result as PromiseLike<unknown>).then === 'function'
+  ) {
+    return { kind: 'promise', promise: result as PromiseLike<unknown> };
   }
   return { kind: 'value', value: result };
 }

@@ -7,7 +7,7 @@
 import { currentContext } from './context.js';
 import { InvalidStateError } from './errors.js';
 import { getActiveLoop, type Loop } from './loop.js';
-import type { Timer, TimerAction } from './timer-heap.js';
+import type { Timer } from './timer-heap.js';
 import { checkFunction, checkMs } from './validate.js';
 
 export interface CallbackHandle {
@@ -42,13 +42,10 @@ class Callback implements CallbackHandle {
   }
 }
 
-const enqueueCallback: TimerAction = {
-  fire(timer: Timer): void {
-    const callback = timer.target as Callback;
-    callback.timer = null;
-    callback.loop.enqueue(callback);
-  },
-};
+function enqueueCallback(callback: Callback): void {
+  callback.timer = null;
+  callback.loop.enqueue(callback);
+}
 
 function requireLoop(where: string): Loop {
   const loop = currentContext()?.task.loop ?? getActiveLoop();

@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Task } from './task.js';
 import type { ScopeLike } from './scope.js';
-import type { Fiber } from './fiber.js';
+import type { GeneratorHost } from './fiber.js';
 import { InvalidStateError } from './errors.js';
 
 /** A task plus the cancel scope code runs in: what an async body carries across awaits. */
@@ -28,13 +28,13 @@ export class BodyContext implements Context {
 
 export const storage = new AsyncLocalStorage<Context>();
 
-let runningFiber: Fiber | null = null;
+let runningFiber: GeneratorHost | null = null;
 
-export function getRunningFiber(): Fiber | null {
+export function getRunningFiber(): GeneratorHost | null {
   return runningFiber;
 }
 
-export function setRunningFiber(fiber: Fiber | null): void {
+export function setRunningFiber(fiber: GeneratorHost | null): void {
   runningFiber = fiber;
 }
 

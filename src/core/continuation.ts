@@ -1,10 +1,11 @@
 /**
  * A continuation is a suspended piece of a task that the loop can resume: the task's own
- * generator, a nested generator fiber, or an `await` inside an async function. Every wait
- * parks exactly one continuation on exactly one operation; `wake` puts it on the ready
- * queue with the value (or error) to resume with. Keeping "what is waiting" as an object
- * of its own lets an async task wait on several things at once (`Promise.all` of
- * operations) and still have each wait cancelled, dumped and resumed on its own.
+ * generator (the Task object itself), a nested generator fiber, or an `await` inside an
+ * async function. Every wait parks exactly one continuation on exactly one operation;
+ * `wake` puts it on the ready queue with the value (or error) to resume with. Keeping
+ * "what is waiting" as an object of its own lets an async task wait on several things at
+ * once (`Promise.all` of operations) and still have each wait cancelled, dumped and
+ * resumed on its own.
  */
 import type { Context } from './context.js';
 import type { ScopeLike } from './scope.js';
@@ -21,22 +22,24 @@ export interface Waitable {
   start(k: Continuation): unknown;
   /** `k` is parked here and is being cancelled: undo the registration. */
   abort(k: Continuation): void;
-  /** What `k` waits on, for dumps and deadlock reports. */
+  /** What `k` waits on, for dumps and deadlock reports (`k` is null when none is parked). */
   describe(k: Continuation | null): string;
+}
+
+/** An error to resume with, boxed so one field carries both outcomes of a wait. */
+export class Thrown {
+  constructor(readonly error: unknown) {}
 }
 
 export abstract class Continuation implements Context {
   /** What this continuation is parked on; null while ready or running. */
   waitingOn: Waitable | null = null;
-  /** Per-wait data of the operation (a timer, a wait-queue node...). */
+  /** Per-wait data of the operation (a wait-queue node, a foreign wait...). */
   waitData: unknown = null;
-  resumeOk = true;
+  /** What to resume with: a value, or a Thrown error. */
   resumeValue: unknown = undefined;
-  prevWait: Continuation | null = null;
-  nextWait: Continuation | null = null;
-  // Declared, not initialised here: a Task passes itself once `this` exists.
-  task!: Task;
-  scope!: ScopeLike;
+  abstract readonly task: Task;
+  abstract scope: ScopeLike;
 
   /** Resumes the continuation; called by the loop from the ready queue. */
   abstract run(): void;
@@ -49,6 +52,8 @@ export abstract class Continuation implements Context {
 
 /** An `await op` inside an async function: resumed by calling the promise's own resolvers. */
 export class AsyncWait extends Continuation {
+  readonly task: Task;
+  scope: ScopeLike;
   constructor(
     ctx: Context,
     private readonly resolve: (value: unknown) => unknown,
@@ -60,9 +65,13 @@ export class AsyncWait extends Continuation {
   }
 
   run(): void {
-    this.task.status = 'running';
-    if (this.resumeOk) this.resolve(this.resumeValue);
-    else if (this.reject !== undefined) this.reject(this.resumeValue);
+    const task = this.task;
+    task.status = 'running';
+    task.loop.asyncResumed = true;
+    const value = this.resumeValue;
+    this.resumeValue = undefined;
+    if (!(value instanceof Thrown)) this.resolve(value);
+    else if (this.reject !== undefined) this.reject(value.error);
   }
 }
 
@@ -71,11 +80,7 @@ export function park(k: Continuation, on: Waitable, data: unknown = null): typeo
   k.waitingOn = on;
   k.waitData = data;
   const task = k.task;
-  const head = task.firstWait;
-  k.prevWait = null;
-  k.nextWait = head;
-  if (head !== null) head.prevWait = k;
-  task.firstWait = k;
+  if (k !== task) task.addWait(k);
   task.status = 'waiting';
   return PENDING;
 }
@@ -88,14 +93,10 @@ export function park(k: Continuation, on: Waitable, data: unknown = null): typeo
 export function wake(k: Continuation, ok: boolean, value: unknown): boolean {
   if (k.waitingOn === null) return false;
   const task = k.task;
-  if (k.prevWait !== null) k.prevWait.nextWait = k.nextWait;
-  else task.firstWait = k.nextWait;
-  if (k.nextWait !== null) k.nextWait.prevWait = k.prevWait;
-  k.prevWait = k.nextWait = null;
+  if (k !== task) task.removeWait(k);
   k.waitingOn = null;
   k.waitData = null;
-  k.resumeOk = ok;
-  k.resumeValue = value;
+  k.resumeValue = ok ? value : new Thrown(value);
   if (task.status === 'waiting') task.status = 'ready';
   task.loop.enqueue(k);
   return true;

@@ -10,13 +10,10 @@ export function dumpTree(root: Task, now: number): string {
   const visit = (task: Task, depth: number): void => {
     const indent = '  '.repeat(depth + 1);
     lines.push(`${indent}#${task.id} ${task.name} [${task.state}]`);
-    for (let k = task.firstWait; k !== null; k = k.nextWait) {
+    for (const k of task.waits()) {
       if (k.waitingOn !== null) lines.push(`${indent}  waiting on ${k.waitingOn.describe(k)}`);
     }
-    if (task.children !== null) {
-      const children = [...task.children].sort((a, b) => a.id - b.id);
-      for (const child of children) visit(child, depth + 1);
-    }
+    for (const child of task.children.sort((a, b) => a.id - b.id)) visit(child, depth + 1);
   };
   visit(root, 0);
   return lines.join('\n');

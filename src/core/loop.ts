@@ -22,7 +22,7 @@ import type { Instrument } from './instrument.js';
 import { RingQueue } from './ring-queue.js';
 import type { Schedulable, SchedulePolicy } from './schedule.js';
 import { Task, type Nursery } from './task.js';
-import { Timer, TimerHeap, type TimerAction } from './timer-heap.js';
+import { Timer, TimerHeap, type TimerEntry } from './timer-heap.js';
 import type { ScopeLike } from './scope.js';
 import { dumpTree } from './dump.js';
 
@@ -37,12 +37,12 @@ export interface Runnable {
 export const SLICE_MS = 1;
 
 /**
- * Under the virtual clock the slice is counted in turns, not measured in real time: whether
+ * Under the virtual clock the slice is counted in batches, not measured in real time: whether
  * the next batch starts in a microtask or after a macrotask decides which async tasks have
  * re-registered by then, so a time-based slice would make the order of steps depend on the
  * machine's speed and break the determinism contract.
  */
-export const VIRTUAL_SLICE_TURNS = 64;
+export const VIRTUAL_SLICE_BATCHES = 256;
 
 let activeLoop: Loop | null = null;
 
@@ -73,7 +73,9 @@ export class Loop {
   private turnScheduled = false;
   private idleScheduled = false;
   private sliceStart = 0;
-  private turnsInSlice = 0;
+  private batchesInSlice = 0;
+  /** Set when a batch resumed async code, whose next wait registers in a microtask. */
+  asyncResumed = false;
   private hostTimer: ReturnType<typeof setTimeout> | null = null;
   private hostTimerDeadline = Infinity;
   private readonly instruments: readonly Instrument[] | null;
@@ -140,7 +142,6 @@ export class Loop {
   ): Task {
     const id = this.nextTaskId++;
     const task = new Task(this, id, name ?? (body.name || undefined), body, parent, nursery, scope);
-    if (parent !== null) parent.adopt(task);
     if (!this.fifo) this.policy.taskCreated(task);
     if (this.instruments !== null) this.notify('taskSpawned', task);
     this.enqueue(task);
@@ -178,16 +179,19 @@ export class Loop {
 
   private schedule(): void {
     this.turnScheduled = true;
-    const inSlice = this.clock.virtual
-      ? ++this.turnsInSlice < VIRTUAL_SLICE_TURNS
-      : performance.now() - this.sliceStart < SLICE_MS;
-    if (inSlice) queueMicrotask(this.turnCallback);
+    if (this.sliceAllowsAnotherBatch()) queueMicrotask(this.turnCallback);
     else setImmediate(this.sliceCallback);
+  }
+
+  private sliceAllowsAnotherBatch(): boolean {
+    return this.clock.virtual
+      ? ++this.batchesInSlice < VIRTUAL_SLICE_BATCHES
+      : performance.now() - this.sliceStart < SLICE_MS;
   }
 
   private startSlice(): void {
     this.sliceStart = performance.now();
-    this.turnsInSlice = 0;
+    this.batchesInSlice = 0;
   }
 
   private turn(): void {
@@ -198,11 +202,19 @@ export class Loop {
     activeLoop = this;
     try {
       if (!this.clock.virtual && this.timers.size > 0) this.fireDueTimers();
-      const n = this.ready.length;
-      if (this.fifo) {
-        for (let i = 0; i < n; i++) this.runOne(this.ready.shift() as Runnable);
-      } else {
-        this.runBatchByPolicy(n);
+      for (;;) {
+        const n = this.ready.length;
+        if (n === 0) break;
+        this.asyncResumed = false;
+        if (this.fifo) {
+          for (let i = 0; i < n; i++) this.runOne(this.ready.shift() as Runnable);
+        } else {
+          this.runBatchByPolicy(n);
+        }
+        // Only generator steps ran: nothing is pending in microtasks, so the next batch
+        // can follow at once. An async step registers its next wait in a microtask, so
+        // after one the next batch must wait for the microtask queue.
+        if (this.asyncResumed || this.finished || !this.sliceAllowsAnotherBatch()) break;
       }
     } finally {
       activeLoop = previous;
@@ -288,15 +300,23 @@ export class Loop {
 
   // --- timers ----------------------------------------------------------------------------
 
-  addTimer(delayMs: number, action: TimerAction, target: unknown): Timer {
-    const timer = new Timer(this.clock.now() + delayMs, this.timerSeq++, action, target);
-    this.timers.push(timer);
+  /** Schedules `entry` (a sleep) to fire after `delayMs` of the loop's clock. */
+  addEntry(entry: TimerEntry, delayMs: number): void {
+    entry.deadline = this.clock.now() + delayMs;
+    entry.seq = this.timerSeq++;
+    this.timers.push(entry);
     if (!this.turnScheduled) this.scheduleIdle();
+  }
+
+  /** Calls `action(target)` after `delayMs` of the loop's clock; remove it to cancel. */
+  addTimer<T>(delayMs: number, action: (target: T) => void, target: T): Timer {
+    const timer = new Timer(0, 0, action as (target: never) => void, target);
+    this.addEntry(timer, delayMs);
     return timer;
   }
 
-  removeTimer(timer: Timer): void {
-    this.timers.remove(timer);
+  removeTimer(entry: TimerEntry): void {
+    this.timers.remove(entry);
   }
 
   private fireDueTimers(): void {
@@ -307,17 +327,17 @@ export class Loop {
       if (top === undefined || top.deadline > now) return;
       if (this.fifo) {
         timers.pop();
-        top.action.fire(top);
+        top.fire();
         continue;
       }
       // Timers due at the same instant: the order is a schedule choice too.
-      const due: Timer[] = [];
-      while (timers.peek()?.deadline === top.deadline) due.push(timers.pop() as Timer);
+      const due: TimerEntry[] = [];
+      while (timers.peek()?.deadline === top.deadline) due.push(timers.pop() as TimerEntry);
       while (due.length > 0) {
         const i = due.length > 1 ? this.policy.choose(due.map(timerRank)) : 0;
-        const timer = due[i];
+        const entry = due[i];
         due.splice(i, 1);
-        timer.action.fire(timer);
+        entry.fire();
       }
     }
   }
@@ -380,7 +400,6 @@ export class Loop {
   }
 }
 
-function timerRank(timer: Timer): Schedulable {
-  const target = timer.target as { task?: Task | null } | null;
-  return { priority: target?.task?.pctPriority ?? 0 };
+function timerRank(entry: TimerEntry): Schedulable {
+  return { priority: entry.waiter?.priority ?? 0 };
 }

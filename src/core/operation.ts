@@ -44,20 +44,42 @@ export abstract class Operation<T> implements Waitable {
 }
 (Operation.prototype as unknown as { [WAITABLE]: boolean })[WAITABLE] = true;
 
+/**
+ * Shared iterator results. The consumer of an operation's iterator is always `yield*` or the
+ * task driver, and both read `value` and `done` the moment `next()` returns; a suspended
+ * `yield*` keeps the last result in a register, though, so a fresh object per wait would
+ * stay alive for the whole wait (40 bytes per sleeping task). Do not keep these objects.
+ */
+const YIELDED: IteratorYieldResult<Waitable> = {
+  value: undefined as unknown as Waitable,
+  done: false,
+};
+const RETURNED: IteratorReturnResult<unknown> = { value: undefined, done: true };
+
+export function yieldResult(op: Waitable): IteratorYieldResult<Waitable> {
+  YIELDED.value = op;
+  return YIELDED;
+}
+
+export function returnResult<T>(value: unknown): IteratorReturnResult<T> {
+  RETURNED.value = value;
+  return RETURNED as IteratorReturnResult<T>;
+}
+
 /** Yields the operation once to the task's driver and returns what it is resumed with. */
 export class OpIterator<T> implements Iterator<Waitable, T, unknown> {
   private started = false;
   constructor(private readonly op: Waitable) {}
   next(value?: unknown): IteratorResult<Waitable, T> {
-    if (this.started) return { value: value as T, done: true };
+    if (this.started) return returnResult<T>(value);
     this.started = true;
-    return { value: this.op, done: false };
+    return yieldResult(this.op);
   }
   throw(error: unknown): IteratorResult<Waitable, T> {
     throw error;
   }
   return(value?: T): IteratorResult<Waitable, T> {
-    return { value: value as T, done: true };
+    return returnResult<T>(value);
   }
   [Symbol.iterator](): this {
     return this;

@@ -16,8 +16,8 @@ import { interrupt } from './continuation.js';
 export interface ScopeLike {
   readonly parentScope: ScopeLike | null;
   readonly shielded: boolean;
-  cancelled: boolean;
-  cancelReason: unknown;
+  readonly cancelled: boolean;
+  readonly cancelReason: unknown;
 }
 
 /** The nearest cancelled scope around `scope`, or null if a shield or the root comes first. */
@@ -60,21 +60,17 @@ export function deliverCancel(from: Task): void {
   const stack: Task[] = [from];
   while (stack.length > 0) {
     const task = stack.pop() as Task;
-    for (let k = task.firstWait; k !== null;) {
-      const next = k.nextWait;
+    for (const k of task.waits()) {
       const on = k.waitingOn;
       if (on !== null && on.cancellable) {
         const cancelled = cancelledScope(k.scope);
         if (cancelled !== null) interrupt(k, new CancelledError(cancelled.cancelReason));
       }
-      k = next;
     }
     const rootCancelled = cancelledScope(task);
     if (rootCancelled !== null) task.abortSignal(rootCancelled.cancelReason);
-    if (task.children !== null) {
-      for (const child of task.children) {
-        if (cancelledScope(child) !== null) stack.push(child);
-      }
+    for (let child = task.firstChild; child !== null; child = child.nextSiblingTask) {
+      if (cancelledScope(child) !== null) stack.push(child);
     }
   }
 }

@@ -12,18 +12,15 @@ import { Composite, Operation } from './operation.js';
 import { callBody, type BodyValue } from './body.js';
 import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
 import type { Task } from './task.js';
-import type { Timer, TimerAction } from './timer-heap.js';
 import type { Fiber } from './fiber.js';
 import { checkFunction, checkMs } from './validate.js';
 
-const expireScope: TimerAction = {
-  fire(timer: Timer): void {
-    const scope = timer.target as CancelScope;
-    scope.timer = null;
-    scope.expired = true;
-    scope.cancel('deadline expired');
-  },
-};
+function expireScope(scope: CancelScope): void {
+  if (scope.timer === null) return; // the scope ended after its timer left the heap
+  scope.timer = null;
+  scope.expired = true;
+  scope.cancel('deadline expired');
+}
 
 /** Waits for the promise of an async body; cancellation reaches the body's own waits instead. */
 class AwaitBody extends Operation<unknown> {
@@ -94,6 +91,7 @@ function* scoped(
   } finally {
     fiber.scope = outer;
     if (scope.timer !== null) task.loop.removeTimer(scope.timer);
+    scope.timer = null;
   }
 }
 

@@ -1,34 +1,89 @@
 /**
- * `sleep(ms)` and `yieldNow()`: the talk's `asyncio.sleep(3)` and `sleep(0)`. A sleeping
- * task is one record in the loop's timer heap, not a host `setTimeout` of its own.
+ * `sleep(ms)` and `yieldNow()`: the talk's `asyncio.sleep(3)` and `sleep(0)`.
+ *
+ * A sleeping task costs one entry in the loop's timer heap, not a host `setTimeout` of its
+ * own, and the `sleep` operation is that entry and its own iterator: `yield* sleep(10)`
+ * allocates one object. If the same sleep value is waited on by two tasks at once, the
+ * second gets an entry (and iterator) of its own.
  */
-import { Continuation, park, wake, PENDING } from './continuation.js';
-import { Operation } from './operation.js';
-import type { Timer, TimerAction } from './timer-heap.js';
+import { Continuation, wake, park, PENDING } from './continuation.js';
+import { Operation, OpIterator, returnResult, yieldResult } from './operation.js';
+import type { TimerEntry } from './timer-heap.js';
+import type { Waitable } from './continuation.js';
 import { checkMs } from './validate.js';
 import { formatMs } from './dump.js';
 
-const wakeSleeper: TimerAction = {
-  fire(timer: Timer): void {
-    wake(timer.target as Continuation, true, undefined);
-  },
-};
+// States kept in `index` when the entry is not in the heap (>= 0 means it is).
+const IDLE = -1;
+const CLAIMED = -2; // handed out as an iterator, not yet yielded
+const YIELDED = -3; // yielded to the driver, not yet started
+const WOKEN = -4; // fired: the iterator's next `next()` returns
 
-class Sleep extends Operation<void> {
-  readonly cancellable = true;
+class Sleep extends Operation<void> implements TimerEntry, Iterator<Waitable, void, unknown> {
+  deadline = 0;
+  seq = 0;
+  index = IDLE;
+  waiter: Continuation | null = null;
+
   constructor(private readonly ms: number) {
     super();
   }
+
+  get cancellable(): boolean {
+    return true;
+  }
+
+  override [Symbol.iterator](): Iterator<Waitable, void, unknown> {
+    if (this.index !== IDLE) return new OpIterator<void>(this); // in use by another task
+    this.index = CLAIMED;
+    return this;
+  }
+
+  next(value?: unknown): IteratorResult<Waitable, void> {
+    if (this.index === CLAIMED) {
+      this.index = YIELDED;
+      return yieldResult(this);
+    }
+    this.index = IDLE;
+    return returnResult<void>(value);
+  }
+
+  throw(error: unknown): IteratorResult<Waitable, void> {
+    this.index = IDLE;
+    throw error;
+  }
+
+  return(value?: unknown): IteratorResult<Waitable, void> {
+    this.index = IDLE;
+    return returnResult<void>(value);
+  }
+
   start(k: Continuation): unknown {
     if (this.ms === 0) return yieldNowOp.start(k);
-    return park(k, this, k.task.loop.addTimer(this.ms, wakeSleeper, k));
+    const free = this.index === IDLE || this.index === YIELDED;
+    const entry = free ? this : new Sleep(this.ms);
+    entry.waiter = k;
+    k.task.loop.addEntry(entry, this.ms);
+    return park(k, this, entry);
   }
+
+  fire(): void {
+    const k = this.waiter;
+    if (k === null) return; // cancelled between leaving the heap and firing
+    this.waiter = null;
+    this.index = WOKEN;
+    wake(k, true, undefined);
+  }
+
   override abort(k: Continuation): void {
-    if (k.waitData !== null) k.task.loop.removeTimer(k.waitData as Timer);
+    const entry = k.waitData as Sleep;
+    k.task.loop.removeTimer(entry);
+    entry.waiter = null;
   }
+
   describe(k: Continuation | null): string {
-    const timer = k?.waitData as Timer | null | undefined;
-    return timer ? `sleep(${this.ms}) until t=${formatMs(timer.deadline)}` : `sleep(${this.ms})`;
+    const entry = k?.waitData as Sleep | null | undefined;
+    return entry ? `sleep(${this.ms}) until t=${formatMs(entry.deadline)}` : `sleep(${this.ms})`;
   }
 }
 
@@ -36,7 +91,6 @@ class YieldNow extends Operation<void> {
   readonly cancellable = true;
   start(k: Continuation): unknown {
     // Not parked: a ready continuation is behind every task already in the ready queue.
-    k.resumeOk = true;
     k.resumeValue = undefined;
     if (k.task.status === 'running') k.task.status = 'ready';
     k.task.loop.enqueue(k);

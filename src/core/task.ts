@@ -9,15 +9,18 @@
  * - a CancelledError that ends a cancelled task is its normal way out ('cancelled'), not a
  *   failure; anywhere else it is an error like any other.
  *
- * A Task is its own root cancel scope and its own generator fiber, which saves two
- * allocations per task (memory per sleeping task is a benchmark target).
+ * Memory per sleeping task is a benchmark target, so a Task is also its own root cancel
+ * scope and its own generator driver, children form an intrusive list, and everything most
+ * tasks never need (errors, extra joiners, an AbortController...) lives in `TaskExtras`,
+ * allocated on first use.
  */
-import { Continuation, park, wake, PENDING, type Waitable } from './continuation.js';
+import { Continuation, park, wake, type Waitable } from './continuation.js';
 import { CancelledError, TaskGroupError } from './errors.js';
-import { Fiber } from './fiber.js';
-import { awaitWaitable, OpIterator, WAITABLE } from './operation.js';
+import { driveGenerator, resumeGenerator, type GeneratorHost } from './fiber.js';
+import { storage } from './context.js';
+import { awaitWaitable, isWaitable, OpIterator, WAITABLE } from './operation.js';
 import { cancelledScope, deliverCancel, type ScopeLike } from './scope.js';
-import { callBody } from './body.js';
+import { isGeneratorFunction, classifyBodyResult } from './body.js';
 import type { Loop } from './loop.js';
 
 export type TaskState = 'ready' | 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';
@@ -27,25 +30,43 @@ export interface Nursery {
   childExited(child: Task): void;
 }
 
-export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nursery {
+/** The state few tasks need, allocated on first use. */
+class TaskExtras {
+  nursery: Nursery | null = null;
+  cancelReason: unknown = undefined;
+  errors: unknown[] | null = null;
+  bodyCancelled: CancelledError | null = null;
+  joiners: Continuation[] | null = null;
+  controller: AbortController | null = null;
+  moreWaits: Set<Continuation> | null = null;
+  pctPriority = 0;
+}
+
+/** Marks a body that has finished, in the slot that held the body and then its generator. */
+const BODY_DONE = Symbol('simul.bodyDone');
+
+export class Task<T = unknown>
+  extends Continuation
+  implements ScopeLike, Waitable, Nursery, GeneratorHost
+{
   /** Internal state; read it through `state`. */
   status: TaskState = 'ready';
-  readonly shielded = false;
+  /** @internal The cancel scope the task's generator runs in now (itself, or one inside it). */
+  scope: ScopeLike;
   cancelled = false;
-  cancelReason: unknown = undefined;
-  pctPriority = 0;
-  firstWait: Continuation | null = null;
-  children: Set<Task> | null = null;
-  liveChildren = 0;
-  /** The body until it starts; kept by name only afterwards. */
-  private body: (() => unknown) | null;
-  private bodyFinished = false;
-  private bodyCancelled: CancelledError | null = null;
-  private errors: unknown[] | null = null;
+  /** The body until it starts, then its generator (if it is one), then BODY_DONE. */
+  private stage: unknown;
+  /** A waiting continuation of this task other than the task itself (an await, a fiber). */
+  private firstWait: Continuation | null = null;
   /** The body's result while children finish, then the task's outcome (value or error). */
   private outcome: unknown = undefined;
-  private joiners: Continuation[] | null = null;
-  private controller: AbortController | null = null;
+  /** The first task to join this one (more go to extras). */
+  private joiner: Continuation | null = null;
+  /** @internal Children, as an intrusive doubly linked list. */
+  firstChild: Task | null = null;
+  private prevSibling: Task | null = null;
+  private nextSibling: Task | null = null;
+  private extras: TaskExtras | null = null;
 
   constructor(
     readonly loop: Loop,
@@ -53,14 +74,21 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
     readonly id: number,
     private readonly label: string | undefined,
     body: () => unknown,
+    /** The task that spawned this one (null for the root). */
     readonly parent: Task | null,
-    readonly nursery: Nursery | null,
+    nursery: Nursery | null,
     readonly parentScope: ScopeLike | null,
   ) {
-    super(null, null, null, null);
-    this.task = this;
+    super();
     this.scope = this;
-    this.body = body;
+    this.stage = body;
+    if (nursery !== parent) this.more().nursery = nursery;
+    if (parent !== null) parent.adopt(this);
+  }
+
+  /** A task is its own continuation (its generator's driver). */
+  get task(): this {
+    return this;
   }
 
   /** The name given to spawn, or the body function's name, or `task-<id>`. */
@@ -77,6 +105,16 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
     return this.status === 'done' || this.status === 'failed' || this.status === 'cancelled';
   }
 
+  /** A task is never a shield; only `shield()` scopes are. */
+  get shielded(): boolean {
+    return false;
+  }
+
+  /** @internal The reason given to `cancel`, for the CancelledError thrown into waits. */
+  get cancelReason(): unknown {
+    return this.extras?.cancelReason;
+  }
+
   /**
    * Cancels the task and everything it spawned: each of their waits throws CancelledError
    * now or at once when reached. `finally` blocks run. No effect on a finished task.
@@ -84,68 +122,119 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
   cancel(reason?: unknown): void {
     if (this.isFinished || this.cancelled) return;
     this.cancelled = true;
-    this.cancelReason = reason;
+    if (reason !== undefined) this.more().cancelReason = reason;
     deliverCancel(this);
   }
 
   /** An AbortSignal aborted when the task is cancelled, for any Node API that takes one. */
   get signal(): AbortSignal {
-    if (this.controller === null) {
-      this.controller = new AbortController();
+    const extras = this.more();
+    if (extras.controller === null) {
+      extras.controller = new AbortController();
       const cancelled = cancelledScope(this);
       if (cancelled !== null) this.abortSignal(cancelled.cancelReason);
     }
-    return this.controller.signal;
+    return extras.controller.signal;
   }
 
   /** @internal */
   abortSignal(reason: unknown): void {
-    const controller = this.controller;
-    if (controller !== null && !controller.signal.aborted) {
-      controller.abort(new CancelledError(reason));
-    }
+    const controller = this.extras?.controller;
+    if (controller && !controller.signal.aborted) controller.abort(new CancelledError(reason));
+  }
+
+  /** @internal */
+  get pctPriority(): number {
+    return this.extras?.pctPriority ?? 0;
+  }
+
+  set pctPriority(priority: number) {
+    this.more().pctPriority = priority;
+  }
+
+  private more(): TaskExtras {
+    return (this.extras ??= new TaskExtras());
+  }
+
+  // --- the waits of the task ----------------------------------------------------------------
+
+  /** @internal */
+  addWait(k: Continuation): void {
+    if (this.firstWait === null) this.firstWait = k;
+    else (this.more().moreWaits ??= new Set()).add(k);
+  }
+
+  /** @internal */
+  removeWait(k: Continuation): void {
+    if (this.firstWait === k) this.firstWait = null;
+    else this.extras?.moreWaits?.delete(k);
+  }
+
+  /** @internal Every parked continuation of this task (a snapshot). */
+  waits(): Continuation[] {
+    const waits: Continuation[] = [];
+    if (this.waitingOn !== null) waits.push(this);
+    if (this.firstWait !== null) waits.push(this.firstWait);
+    const more = this.extras?.moreWaits;
+    if (more) waits.push(...more);
+    return waits;
   }
 
   // --- running the body -------------------------------------------------------------
 
-  override run(): void {
-    if (this.body === null) {
-      super.run();
+  get iter(): Iterator<unknown, unknown, unknown> | null {
+    const stage = this.stage;
+    return typeof stage === 'object' ? (stage as Iterator<unknown, unknown, unknown>) : null;
+  }
+
+  set iter(iter: Iterator<unknown, unknown, unknown> | null) {
+    this.stage = iter;
+  }
+
+  run(): void {
+    const stage = this.stage;
+    if (typeof stage !== 'function') {
+      this.status = 'running';
+      resumeGenerator(this);
       return;
     }
-    const body = this.body;
-    this.body = null;
     this.status = 'running';
-    let call;
+    this.stage = null;
+    if (isGeneratorFunction(stage)) {
+      this.stage = (stage as () => Iterator<unknown, unknown, unknown>)();
+      driveGenerator(this, true, undefined);
+      return;
+    }
+    // Any other body is called inside the task's AsyncLocalStorage context, so the
+    // awaits of an async function know their task.
+    let result: unknown;
     try {
-      call = callBody('spawn', body, this);
+      result = storage.run(this, startAsyncBody, stage as () => unknown);
     } catch (error) {
       this.bodyDone(false, error);
       return;
     }
-    if (call.kind === 'iterator') {
-      this.iter = call.iterator;
-      this.step(true, undefined);
-    } else if (call.kind === 'promise') {
-      call.promise.then(
-        (value) => this.bodyDone(true, value),
-        (error) => this.bodyDone(false, error),
-      );
-    } else {
-      this.bodyDone(true, call.value);
+    if (result !== ASYNC_BODY) {
+      const iterator = classifyBodyResult(result);
+      if (iterator !== null) {
+        this.stage = iterator;
+        driveGenerator(this, true, undefined);
+      } else {
+        this.bodyDone(true, result);
+      }
     }
   }
 
-  protected override finish(ok: boolean, value: unknown): void {
-    this.iter = null;
+  finishGenerator(ok: boolean, value: unknown): void {
     this.bodyDone(ok, value);
   }
 
-  private bodyDone(ok: boolean, value: unknown): void {
-    this.bodyFinished = true;
+  /** @internal */
+  bodyDone(ok: boolean, value: unknown): void {
+    this.stage = BODY_DONE;
     if (ok) this.outcome = value;
     else if (value instanceof CancelledError && cancelledScope(this) !== null) {
-      this.bodyCancelled = value;
+      this.more().bodyCancelled = value;
     } else this.fail(value);
     if (this.status === 'running') this.status = 'waiting';
     this.maybeFinish();
@@ -155,11 +244,12 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
 
   /** @internal Records an error of this task (its own or a child's) and cancels the rest. */
   fail(error: unknown): void {
-    const errors = (this.errors ??= []);
+    const extras = this.more();
+    const errors = (extras.errors ??= []);
     if (!errors.includes(error)) errors.push(error);
     if (!this.cancelled) {
       this.cancelled = true;
-      this.cancelReason = error;
+      extras.cancelReason = error;
       deliverCancel(this);
     }
   }
@@ -169,46 +259,68 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
     if (child.status === 'failed') this.fail(child.outcome);
   }
 
-  /** @internal A child was spawned (on this task or on one of its task groups). */
-  adopt(child: Task): void {
-    (this.children ??= new Set()).add(child);
-    this.liveChildren++;
+  private adopt(child: Task): void {
+    const first = this.firstChild;
+    child.nextSibling = first;
+    if (first !== null) first.prevSibling = child;
+    this.firstChild = child;
+  }
+
+  private unlinkChild(child: Task): void {
+    if (child.prevSibling !== null) child.prevSibling.nextSibling = child.nextSibling;
+    else this.firstChild = child.nextSibling;
+    if (child.nextSibling !== null) child.nextSibling.prevSibling = child.prevSibling;
+    child.prevSibling = child.nextSibling = null;
+  }
+
+  /** @internal The next sibling in the parent's child list. */
+  get nextSiblingTask(): Task | null {
+    return this.nextSibling;
+  }
+
+  /** The tasks this task spawned that are still running, oldest first. */
+  get children(): Task[] {
+    const children: Task[] = [];
+    for (let c = this.firstChild; c !== null; c = c.nextSibling) children.push(c);
+    return children.reverse();
   }
 
   /** @internal */
   maybeFinish(): void {
-    if (!this.bodyFinished || this.liveChildren > 0 || this.isFinished) return;
-    if (this.errors !== null) {
+    if (this.stage !== BODY_DONE || this.firstChild !== null || this.isFinished) return;
+    const extras = this.extras;
+    const errors = extras?.errors;
+    if (errors) {
       this.status = 'failed';
-      this.outcome = this.errors.length === 1 ? this.errors[0] : new TaskGroupError(this.errors);
-    } else if (this.bodyCancelled !== null) {
+      this.outcome = errors.length === 1 ? errors[0] : new TaskGroupError(errors);
+    } else if (extras?.bodyCancelled) {
       this.status = 'cancelled';
-      this.outcome = this.bodyCancelled;
+      this.outcome = extras.bodyCancelled;
     } else {
       this.status = 'done';
     }
-    this.children = null;
     this.loop.taskExited(this);
-    const joiners = this.joiners;
-    if (joiners !== null) {
-      this.joiners = null;
-      const ok = this.status === 'done';
-      for (const k of joiners) wake(k, ok, this.outcome);
+    const ok = this.status === 'done';
+    if (this.joiner !== null) {
+      const joiner = this.joiner;
+      this.joiner = null;
+      wake(joiner, ok, this.outcome);
+      const more = extras?.joiners;
+      if (more) for (const k of more) wake(k, ok, this.outcome);
     }
     const parent = this.parent;
     if (parent !== null) {
-      parent.children?.delete(this);
-      parent.liveChildren--;
-      this.nursery?.childExited(this);
+      parent.unlinkChild(this);
+      (extras?.nursery ?? parent).childExited(this);
       parent.maybeFinish();
     } else {
-      this.loop.rootFinished(this.status === 'done', this.outcome);
+      this.loop.rootFinished(ok, this.outcome);
     }
   }
 
   /** @internal The error the task would fail with now (every error recorded so far). */
   get recordedError(): unknown {
-    const errors = this.errors ?? [];
+    const errors = this.extras?.errors ?? [];
     return errors.length === 1 ? errors[0] : new TaskGroupError(errors);
   }
 
@@ -219,7 +331,10 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
 
   // --- a task is an operation: joining it ---------------------------------------------
 
-  readonly cancellable = true;
+  /** Joining a task is a cancellable wait. */
+  get cancellable(): boolean {
+    return true;
+  }
 
   start(k: Continuation): unknown {
     if (this.isFinished) {
@@ -229,13 +344,19 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
     if (k.task === this) {
       throw new TypeError(`task #${this.id} (${this.name}) cannot wait for itself`);
     }
-    (this.joiners ??= []).push(k);
+    if (this.joiner === null) this.joiner = k;
+    else (this.more().joiners ??= []).push(k);
     return park(k, this);
   }
 
   abort(k: Continuation): void {
-    const joiners = this.joiners;
-    if (joiners === null) return;
+    if (this.joiner === k) {
+      const next = this.extras?.joiners?.shift();
+      this.joiner = next ?? null;
+      return;
+    }
+    const joiners = this.extras?.joiners;
+    if (!joiners) return;
     const i = joiners.indexOf(k);
     if (i >= 0) joiners.splice(i, 1);
   }
@@ -260,4 +381,35 @@ export class Task<T = unknown> extends Fiber implements ScopeLike, Waitable, Nur
 }
 (Task.prototype as unknown as { [WAITABLE]: boolean })[WAITABLE] = true;
 
-export { PENDING };
+/** Returned by startAsyncBody when the body was a promise and is being watched. */
+const ASYNC_BODY = Symbol('simul.asyncBody');
+
+/**
+ * Calls a non-generator body inside the task's AsyncLocalStorage context. A promise (an
+ * async function) is watched with two shared handlers that find their task through that
+ * same context, so watching costs no closures per task.
+ */
+function startAsyncBody(body: () => unknown): unknown {
+  const result = body();
+  if (
+    result !== null &&
+    typeof result === 'object' &&
+    !isWaitable(result) &&
+    typeof (result as PromiseLike<unknown>).then === 'function' &&
+    typeof (result as { next?: unknown }).next !== 'function'
+  ) {
+    const task = storage.getStore() as Task;
+    task.loop.asyncResumed = true;
+    (result as PromiseLike<unknown>).then(asyncBodyFulfilled, asyncBodyRejected);
+    return ASYNC_BODY;
+  }
+  return result;
+}
+
+function asyncBodyFulfilled(value: unknown): void {
+  (storage.getStore() as Task).bodyDone(true, value);
+}
+
+function asyncBodyRejected(error: unknown): void {
+  (storage.getStore() as Task).bodyDone(false, error);
+}

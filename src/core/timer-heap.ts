@@ -1,53 +1,65 @@
 /**
  * One binary min-heap of timers for the whole loop, ordered by (deadline, seq), with a
  * single host timer armed for its earliest entry (see loop.ts). A sleeping task costs one
- * small record here instead of a `setTimeout` of its own. Each record knows its index, so
- * cancelling a sleep removes it in O(log n) instead of leaving a tombstone behind.
+ * entry here instead of a `setTimeout` of its own; a `sleep` operation is its own entry, so
+ * sleeping allocates nothing more (memory per sleeping task is a benchmark target). Each
+ * entry knows its index, so cancelling a sleep removes it in O(log n) instead of leaving a
+ * tombstone behind.
  */
 
-/** What a timer does when it fires; one shared instance per kind, so timers hold no closures. */
-export interface TimerAction {
-  fire(timer: Timer): void;
+/** What the heap holds: a deadline, a tie-breaking sequence number, and what to do. */
+export interface TimerEntry {
+  deadline: number;
+  seq: number;
+  /** Position in the heap, or -1 once fired or removed (entries may use other negatives). */
+  index: number;
+  /** The waiting continuation, if the entry wakes one (used to rank timers under PCT). */
+  readonly waiter: { readonly priority: number } | null;
+  fire(): void;
 }
 
-export class Timer {
-  /** Position in the heap, or -1 once fired or cancelled. */
+/** A timer that runs an action with a target: scope deadlines and `callLater` callbacks. */
+export class Timer implements TimerEntry {
   index = -1;
+  readonly waiter = null;
   constructor(
-    readonly deadline: number,
-    readonly seq: number,
-    readonly action: TimerAction,
-    public target: unknown,
+    public deadline: number,
+    public seq: number,
+    private readonly action: (target: never) => void,
+    readonly target: unknown,
   ) {}
+  fire(): void {
+    (this.action as (target: unknown) => void)(this.target);
+  }
 }
 
-function before(a: Timer, b: Timer): boolean {
+function before(a: TimerEntry, b: TimerEntry): boolean {
   return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
 }
 
 export class TimerHeap {
-  private heap: Timer[] = [];
+  private heap: TimerEntry[] = [];
 
   get size(): number {
     return this.heap.length;
   }
 
-  peek(): Timer | undefined {
+  peek(): TimerEntry | undefined {
     return this.heap[0];
   }
 
-  push(timer: Timer): void {
+  push(entry: TimerEntry): void {
     const heap = this.heap;
-    timer.index = heap.length;
-    heap.push(timer);
-    this.up(timer.index);
+    entry.index = heap.length;
+    heap.push(entry);
+    this.up(entry.index);
   }
 
-  pop(): Timer | undefined {
+  pop(): TimerEntry | undefined {
     const heap = this.heap;
     if (heap.length === 0) return undefined;
     const top = heap[0];
-    const last = heap.pop() as Timer;
+    const last = heap.pop() as TimerEntry;
     if (heap.length > 0) {
       heap[0] = last;
       last.index = 0;
@@ -57,18 +69,18 @@ export class TimerHeap {
     return top;
   }
 
-  remove(timer: Timer): void {
-    const i = timer.index;
+  remove(entry: TimerEntry): void {
+    const i = entry.index;
     if (i < 0) return;
     const heap = this.heap;
-    const last = heap.pop() as Timer;
+    const last = heap.pop() as TimerEntry;
     if (i < heap.length) {
       heap[i] = last;
       last.index = i;
       this.down(i);
       this.up(last.index);
     }
-    timer.index = -1;
+    entry.index = -1;
   }
 
   private up(i: number): void {

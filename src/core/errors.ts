@@ -42,14 +42,18 @@ export class TaskGroupError extends AggregateError {
   }
 }
 
-/** Under the virtual clock, every task waits and nothing can wake any of them. */
+/**
+ * Every task waits and nothing can ever wake any of them: under the virtual clock no timer
+ * is pending and no foreign wait is in flight, or Node's event loop itself ran empty.
+ */
 export class DeadlockError extends Error {
   override name = 'DeadlockError';
   readonly code = 'ERR_SIMUL_DEADLOCK';
-  constructor(readonly dump: string) {
-    super(
-      `deadlock: every task is waiting, no timer is pending and no foreign wait is in flight\n${dump}`,
-    );
+  constructor(
+    readonly dump: string,
+    why = 'every task is waiting, no timer is pending and no foreign wait is in flight',
+  ) {
+    super(`deadlock: ${why}\n${dump}`);
   }
 }
 

@@ -44,6 +44,8 @@ export const SLICE_MS = 1;
  */
 export const VIRTUAL_SLICE_BATCHES = 256;
 
+const MAX_HOST_DELAY_MS = 0x7fffffff;
+
 let activeLoop: Loop | null = null;
 
 /** The loop whose turn is running right now (callbacks have no task to ask). */
@@ -117,7 +119,16 @@ export class Loop {
     });
     const onBeforeExit = (): void => {
       // Node's event loop is empty: nothing can wake any task ever again.
-      if (!this.finished) this.deadlock();
+      if (!this.finished) {
+        this.deadlock(
+          `Node's event loop is empty while tasks still wait (${this.timers.size} timers ` +
+            `pending, ${this.foreignWaits} foreign waits in flight that nothing can settle` +
+            (this.clock.virtual && this.timers.size > 0
+              ? '; under the virtual clock, timers wait for foreign waits to settle first'
+              : '') +
+            ')',
+        );
+      }
     };
     process.on('beforeExit', onBeforeExit);
     this.cleanups.push(() => process.off('beforeExit', onBeforeExit));
@@ -282,9 +293,9 @@ export class Loop {
     this.deadlock();
   }
 
-  private deadlock(): void {
+  private deadlock(why?: string): void {
     const root = this.root as Task;
-    const error = new DeadlockError(dumpTree(root, this.clock.now()));
+    const error = new DeadlockError(dumpTree(root, this.clock.now()), why);
     if (this.deadlocked) {
       // The tree was cancelled after a deadlock and is stuck again (shielded waits):
       // nothing can ever run it to the end, so settle now rather than hang, with every
@@ -348,7 +359,9 @@ export class Loop {
       clearTimeout(this.hostTimer);
     }
     this.hostTimerDeadline = deadline;
-    const delay = Math.max(0, Math.ceil(deadline - this.clock.now()));
+    // setTimeout takes at most 2^31-1 ms (24.8 days) and fires at once beyond that; a
+    // longer sleep re-arms the host timer when it fires with nothing due.
+    const delay = Math.min(MAX_HOST_DELAY_MS, Math.max(0, Math.ceil(deadline - this.clock.now())));
     this.hostTimer = setTimeout(this.hostTimerCallback, delay);
   }
 

@@ -267,3 +267,26 @@ test('debug reports a step that holds the loop longer than slowStepMs', async ()
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /task #1 \(hog\) held the loop for \d+\.\d ms/);
 });
+
+test('a sleep longer than setTimeout allows (24.8 days) arms one capped host timer', async () => {
+  const realSetTimeout = globalThis.setTimeout;
+  const delays: number[] = [];
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return realSetTimeout(fn, ms);
+  }) as typeof setTimeout;
+  try {
+    await run(async () => {
+      const t = spawn(() => sleep(3e9));
+      await sleep(5);
+      t.cancel();
+    }).catch(() => undefined);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.ok(
+    delays.every((d) => d <= 0x7fffffff),
+    `delays: ${delays.join()}`,
+  );
+  assert.ok(delays.length <= 4, `expected a few host timers, got ${delays.length}`);
+});

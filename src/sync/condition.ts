@@ -4,7 +4,9 @@
  *
  * The design is Trio's: `wait()` releases the lock and parks in the condition's own queue;
  * `notify()` does not wake anyone, it moves waiters (`repark`) to the back of the lock's
- * queue, so they get the lock by hand-off, in order, once the notifier releases it. When
+ * queue, so they get the lock by hand-off, in order, once the notifier releases it. A
+ * notified waiter cancelled before it gets the lock passes its notification on to the next
+ * waiter (as asyncio does since 3.13), so `notify()` is never lost to a cancellation. When
  * `wait()` returns, or throws, the lock is held again: a cancelled waiter re-acquires it
  * (that last wait cannot be cancelled) before `CancelledError` reaches its `finally`, which
  * can then release the lock as usual. A waiter whose scope is already cancelled throws
@@ -46,7 +48,12 @@ class WaitNotified extends Operation<void> {
     return cond.lot.park(k, this);
   }
   override abort(k: Continuation): void {
-    this.cond.lot.remove(k); // from the condition's queue or the lock's, wherever it is
+    const cond = this.cond;
+    const node = k.waitData as LotNode;
+    const notified = node.lot === cond.lock.lot;
+    cond.lot.remove(k); // from the condition's queue or the lock's, wherever it is
+    // A notification must not die with a cancelled waiter: pass it to the next one.
+    if (notified) cond.lot.repark(cond.lock.lot, 1);
   }
   describe(k: Continuation | null): string {
     return this.cond.describeWait(k);

@@ -210,3 +210,36 @@ test('the dump tells a waiter not yet notified from one queued for the lock', as
     cond.release();
   }, virtual);
 });
+
+test('a notified waiter cancelled before it gets the lock passes the notification on', async () => {
+  await run(async () => {
+    const cond = new Condition();
+    const log: string[] = [];
+    const waiters = ['a', 'b', 'c'].map((name, i) =>
+      spawn(
+        function* () {
+          yield* sleep(i);
+          yield* cond.acquire();
+          try {
+            yield* cond.wait();
+            log.push(`${name} notified`);
+          } catch (e) {
+            log.push(`${name}: ${(e as Error).name}`);
+          } finally {
+            cond.release();
+          }
+        },
+        { name },
+      ),
+    );
+    await sleep(5);
+    await cond.acquire();
+    cond.notify(1); // a is moved to the lock's queue...
+    waiters[0].cancel(); // ...and cancelled there: b is notified in its place
+    assert.equal(cond.statistics().waiting, 1, 'only c still waits for a notification');
+    cond.release();
+    await sleep(1);
+    assert.deepEqual(log.sort(), ['a: CancelledError', 'b notified']);
+    await cond.withLock(() => cond.notifyAll());
+  }, virtual);
+});

@@ -108,6 +108,8 @@ function machine() {
     ['RAM', `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`],
     ['Node', `${process.version} (${process.execPath})`],
     ['OS', `${os.type()} ${os.release()} ${os.arch()}`],
+    // Other work on a shared machine skews timings: say how busy it was.
+    ['load average at start (1, 5, 15 min)', loadAtStart],
     ['commit', commit ? `${commit}${dirty ? ' (with uncommitted changes)' : ''}` : 'unknown'],
   ];
 }
@@ -172,6 +174,10 @@ function report(results) {
   if (existsSync(prettier)) spawnSync(prettier, ['--write', outFile], { stdio: 'ignore' });
 }
 
+const loadAtStart = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(', ');
 const results = [];
 let failed = false;
 const t0 = performance.now();

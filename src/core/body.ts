@@ -5,6 +5,7 @@
  * task's AsyncLocalStorage context so their awaits know their task.
  */
 import { storage, type Context } from './context.js';
+import { checkFunction } from './validate.js';
 import { isWaitable, type Operation } from './operation.js';
 import type { Task } from './task.js';
 
@@ -20,8 +21,15 @@ export function isGeneratorFunction(fn: unknown): boolean {
   return fn instanceof GeneratorFunction;
 }
 
-export function isAsyncGeneratorFunction(fn: unknown): boolean {
-  return fn instanceof AsyncGeneratorFunction;
+/** Checks a body argument: a function, and not an async generator function (not a task). */
+export function checkBody(where: string, name: string, body: unknown): void {
+  checkFunction(where, name, body);
+  if (body instanceof AsyncGeneratorFunction) {
+    throw new TypeError(
+      `${where}: ${name} must be an async function, a generator function or a function ` +
+        'returning an operation, got an async generator function',
+    );
+  }
 }
 
 /** A body's result as something to drive: an operation or a generator; null otherwise. */

@@ -8,8 +8,8 @@ import { InvalidStateError } from './errors.js';
 import type { Instrument } from './instrument.js';
 import { getActiveLoop, Loop } from './loop.js';
 import { createPolicy, type ScheduleOptions } from './schedule.js';
-import type { BodyValue } from './body.js';
-import { checkFunction, checkObject, checkOneOf, show } from './validate.js';
+import { checkBody, type BodyValue } from './body.js';
+import { checkObject, checkOneOf, show } from './validate.js';
 import { DebugMonitor, type DebugOptions, type Warning } from './debug-options.js';
 
 export interface RunOptions {
@@ -38,13 +38,16 @@ export interface RunOptions {
  *   return 'done';
  * }, { clock: 'virtual' }); // returns at once; now() read 1000 inside
  */
-export function run<R>(main: () => R, options: RunOptions = {}): Promise<BodyValue<R>> {
+export function run<B extends () => unknown>(
+  main: B,
+  options: RunOptions = {},
+): Promise<BodyValue<ReturnType<B>>> {
   if (currentContext() !== undefined || getActiveLoop() !== null) {
     throw new InvalidStateError(
       'run() cannot be called inside a running task: spawn a child task, or use taskGroup()',
     );
   }
-  checkFunction('run(main)', 'main', main);
+  checkBody('run(main)', 'main', main);
   checkObject('run(main, options)', 'options', options);
   const clock = checkOneOf('run', 'options.clock', options.clock ?? 'real', [
     'real',
@@ -71,5 +74,5 @@ export function run<R>(main: () => R, options: RunOptions = {}): Promise<BodyVal
     instruments: debug === null ? instruments : [...instruments, debug],
     handleSignals: options.handleSignals ?? false,
   });
-  return loop.start<BodyValue<R>>(main, options.name ?? (main.name || 'main'));
+  return loop.start<BodyValue<ReturnType<B>>>(main, options.name ?? (main.name || 'main'));
 }

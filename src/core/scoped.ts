@@ -9,11 +9,11 @@ import { BodyContext, getRunningFiber } from './context.js';
 import { Continuation, park, wake } from './continuation.js';
 import { CancelledError, TimeoutError } from './errors.js';
 import { Composite, Operation } from './operation.js';
-import { callBody, type BodyValue } from './body.js';
+import { callBody, checkBody, type BodyValue } from './body.js';
 import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
 import type { Task } from './task.js';
 import type { Fiber } from './fiber.js';
-import { checkFunction, checkMs } from './validate.js';
+import { checkMs } from './validate.js';
 
 function expireScope(scope: CancelScope): void {
   if (scope.timer === null) return; // the scope ended after its timer left the heap
@@ -102,12 +102,15 @@ function* scoped(
  * @example
  * const page = await withTimeout(5000, () => download(url));
  */
-export function withTimeout<T>(ms: number, body: () => T): Operation<BodyValue<T>> {
+export function withTimeout<B extends () => unknown>(
+  ms: number,
+  body: B,
+): Operation<BodyValue<ReturnType<B>>> {
   checkMs('withTimeout(ms, body)', 'ms', ms);
-  checkFunction('withTimeout(ms, body)', 'body', body);
+  checkBody('withTimeout(ms, body)', 'body', body);
   return new Composite(`withTimeout(${ms})`, () =>
     scoped('withTimeout', body, ms, false, 'throw'),
-  ) as Operation<BodyValue<T>>;
+  ) as Operation<BodyValue<ReturnType<B>>>;
 }
 
 /**
@@ -117,12 +120,15 @@ export function withTimeout<T>(ms: number, body: () => T): Operation<BodyValue<T
  * @example
  * const reply = await moveOnAfter(100, () => queue.get()); // undefined if nothing came
  */
-export function moveOnAfter<T>(ms: number, body: () => T): Operation<BodyValue<T> | undefined> {
+export function moveOnAfter<B extends () => unknown>(
+  ms: number,
+  body: B,
+): Operation<BodyValue<ReturnType<B>> | undefined> {
   checkMs('moveOnAfter(ms, body)', 'ms', ms);
-  checkFunction('moveOnAfter(ms, body)', 'body', body);
+  checkBody('moveOnAfter(ms, body)', 'body', body);
   return new Composite(`moveOnAfter(${ms})`, () =>
     scoped('moveOnAfter', body, ms, false, 'return'),
-  ) as Operation<BodyValue<T> | undefined>;
+  ) as Operation<BodyValue<ReturnType<B>> | undefined>;
 }
 
 /**
@@ -132,9 +138,9 @@ export function moveOnAfter<T>(ms: number, body: () => T): Operation<BodyValue<T
  * @example
  * try { await serve(); } finally { await shield(() => conn.close()); }
  */
-export function shield<T>(body: () => T): Operation<BodyValue<T>> {
-  checkFunction('shield(body)', 'body', body);
-  return new Composite('shield', () => scoped('shield', body, null, true, 'throw')) as Operation<
-    BodyValue<T>
-  >;
+export function shield<B extends () => unknown>(body: B): Operation<BodyValue<ReturnType<B>>> {
+  checkBody('shield(body)', 'body', body);
+  return new Composite('shield', () =>
+    scoped('shield', body, null, true, 'throw'),
+  ) as Operation<BodyValue<ReturnType<B>>>;
 }

@@ -6,7 +6,7 @@ import { requireContext } from './context.js';
 import type { Task } from './task.js';
 import type { BodyValue } from './body.js';
 import { checkSpawnOptions, type SpawnOptions } from './task-group.js';
-import { checkFunction } from './validate.js';
+import { checkBody } from './body.js';
 
 /**
  * Starts `body` as a child of the current task and returns it at once. The child is part
@@ -17,13 +17,16 @@ import { checkFunction } from './validate.js';
  * const task = spawn(async () => { await sleep(1000); return 42; }, { name: 'answer' });
  * console.log(await task); // 42
  */
-export function spawn<R>(body: () => R, options?: SpawnOptions): Task<BodyValue<R>> {
-  checkFunction('spawn(body)', 'body', body);
+export function spawn<B extends () => unknown>(
+  body: B,
+  options?: SpawnOptions,
+): Task<BodyValue<ReturnType<B>>> {
+  checkBody('spawn(body)', 'body', body);
   checkSpawnOptions('spawn(body, options)', options);
   const ctx = requireContext('spawn()');
   const parent = ctx.task;
   return parent.loop.spawnTask(body, options?.name, parent, parent, ctx.scope) as Task<
-    BodyValue<R>
+    BodyValue<ReturnType<B>>
   >;
 }
 

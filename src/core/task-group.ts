@@ -11,8 +11,8 @@ import { Composite, Operation } from './operation.js';
 import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
 import type { Nursery, Task } from './task.js';
 import { runBody, runningFiber } from './scoped.js';
-import type { BodyValue } from './body.js';
-import { checkFunction, checkObject, show } from './validate.js';
+import { checkBody, type BodyValue } from './body.js';
+import { checkObject, show } from './validate.js';
 
 export interface SpawnOptions {
   /** A name for dumps, traces and error messages (default: the body function's name). */
@@ -55,10 +55,10 @@ export class TaskGroup implements Nursery {
    * @example
    * await taskGroup(async (g) => { for (const url of urls) g.spawn(() => fetchOne(url)); });
    */
-  spawn<R>(body: () => R, options?: SpawnOptions): Task<BodyValue<R>> {
-    checkFunction('g.spawn(body)', 'body', body);
+  spawn<B extends () => unknown>(body: B, options?: SpawnOptions): Task<BodyValue<ReturnType<B>>> {
+    checkBody('g.spawn(body)', 'body', body);
     checkSpawnOptions('g.spawn(body, options)', options);
-    return this.add(body, options?.name) as Task<BodyValue<R>>;
+    return this.add(body, options?.name) as Task<BodyValue<ReturnType<B>>>;
   }
 
   /**
@@ -70,7 +70,7 @@ export class TaskGroup implements Nursery {
    * const port = await g.start((started) => serve(0, started));
    */
   start<V>(body: (started: (value?: V) => void) => unknown, options?: SpawnOptions): Operation<V> {
-    checkFunction('g.start(body)', 'body', body);
+    checkBody('g.start(body)', 'body', body);
     checkSpawnOptions('g.start(body, options)', options);
     return new StartOp<V>(this, body, options?.name);
   }
@@ -244,7 +244,7 @@ class StartOp<V> extends Operation<V> {
  * }); // both done here
  */
 export function taskGroup<R>(body: (g: TaskGroup) => R): Operation<BodyValue<R>> {
-  checkFunction('taskGroup(body)', 'body', body);
+  checkBody('taskGroup(body)', 'body', body);
   return new Composite('taskGroup', function* () {
     // Generator code runs inside the fiber that waits on the group, never before.
     const fiber = runningFiber();

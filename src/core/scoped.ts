@@ -140,7 +140,7 @@ export function moveOnAfter<B extends () => unknown>(
  */
 export function shield<B extends () => unknown>(body: B): Operation<BodyValue<ReturnType<B>>> {
   checkBody('shield(body)', 'body', body);
-  return new Composite('shield', () =>
-    scoped('shield', body, null, true, 'throw'),
-  ) as Operation<BodyValue<ReturnType<B>>>;
+  return new Composite('shield', () => scoped('shield', body, null, true, 'throw')) as Operation<
+    BodyValue<ReturnType<B>>
+  >;
 }

@@ -344,3 +344,21 @@ test('a foreign wait in flight stops the virtual clock from jumping ahead of it'
   }, virtual);
   assert.equal(t, 0);
 });
+
+test('a deadline and a sleep due at the same instant never fire a cancelled sleep (any order)', async () => {
+  for (let seed = 0; seed < 20; seed++) {
+    const outcome = await run(
+      async () => {
+        const late = await moveOnAfter(10, async () => {
+          await sleep(10);
+          return 'slept';
+        });
+        return [late, now()];
+      },
+      { clock: 'virtual', schedule: { policy: 'random', seed } },
+    );
+    // Either the sleep or the deadline came first: both are legal outcomes at t=10.
+    assert.ok(outcome[0] === 'slept' || outcome[0] === undefined, `seed ${seed}: ${outcome[0]}`);
+    assert.equal(outcome[1], 10);
+  }
+});

@@ -4,6 +4,7 @@
 // `node scripts/explore-sync.js [--seeds N] [--from S] [--program Lock,Queue] [--policy pct]`.
 // A failure prints its program, policy and seed; replay it with --from SEED --seeds 1.
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import { explorePrograms, programs } from '../dist/test/sync/explore-programs.js';
 
 const { values } = parseArgs({

@@ -20,6 +20,8 @@
  * mode, which made Effection's queue take seconds for 200,000 buffered items.
  */
 import type { Continuation } from '../core/continuation.js';
+import type { Task } from '../core/task.js';
+import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { Composite, Operation } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
 import { RingQueue } from '../core/ring-queue.js';
@@ -39,23 +41,25 @@ export interface BufferedVerbs {
 const GET = false;
 const NEXT = true;
 
-class Put<T> extends Operation<void> {
-  readonly cancellable = true;
+class Put<T> extends ImmediateOperation<void> {
   constructor(
     private readonly box: Buffered<T>,
     private readonly item: T,
   ) {
     super();
   }
-  start(k: Continuation): unknown {
+  protected attempt(task: Task): unknown {
     const box = this.box;
-    if (box.shut) throw box.closedError(k, box.verbs.put, false);
+    if (box.shut) throw box.closedError(task, box.verbs.put, false);
     if (box.deliver(this.item)) return undefined;
     if (box.items.length < box.capacity) {
       box.items.push(this.item);
       return undefined;
     }
-    return box.putters.park(k, this, this.item);
+    return NOT_NOW;
+  }
+  protected wait(k: Continuation): typeof PENDING {
+    return this.box.putters.park(k, this, this.item);
   }
   override abort(k: Continuation): void {
     this.box.putters.remove(k);
@@ -65,15 +69,14 @@ class Put<T> extends Operation<void> {
   }
 }
 
-class Get<T> extends Operation<unknown> {
-  readonly cancellable = true;
+class Get<T> extends ImmediateOperation<unknown> {
   constructor(
     private readonly box: Buffered<T>,
     private readonly mode: boolean,
   ) {
     super();
   }
-  start(k: Continuation): unknown {
+  protected attempt(task: Task): unknown {
     const box = this.box;
     if (box.items.length > 0) {
       const item = box.items.shift() as T;
@@ -82,13 +85,17 @@ class Get<T> extends Operation<unknown> {
       return this.mode === NEXT ? { value: item, done: false } : item;
     }
     const putter = box.putters.unpark(true, undefined); // a rendezvous (capacity 0)
-    if (putter !== null)
+    if (putter !== null) {
       return this.mode === NEXT ? { value: putter.value, done: false } : putter.value;
+    }
     if (box.shut) {
       if (this.mode === NEXT) return { value: undefined, done: true };
-      throw box.closedError(k, box.verbs.get, true);
+      throw box.closedError(task, box.verbs.get, true);
     }
-    return box.getters.park(k, this, this.mode);
+    return NOT_NOW;
+  }
+  protected wait(k: Continuation): typeof PENDING {
+    return this.box.getters.park(k, this, this.mode);
   }
   override abort(k: Continuation): void {
     this.box.getters.remove(k);
@@ -182,17 +189,17 @@ export abstract class Buffered<T> extends Primitive {
     if (this.shut) return;
     this.shut = true;
     for (let node = this.putters.take(); node !== null; node = this.putters.take()) {
-      node.wake(false, this.closedError(node.k, this.verbs.put, false));
+      node.wake(false, this.closedError(node.k.task, this.verbs.put, false));
     }
     for (let node = this.getters.take(); node !== null; node = this.getters.take()) {
       if (node.value === NEXT) node.wake(true, { value: undefined, done: true });
-      else node.wake(false, this.closedError(node.k, this.verbs.get, true));
+      else node.wake(false, this.closedError(node.k.task, this.verbs.get, true));
     }
   }
 
   /** @internal `Queue#1.get(): the queue is closed and drained`. */
-  closedError(k: Continuation | null, verb: string, drained: boolean): Error {
-    const me = k === null ? String(this) : this.label(k.task.loop);
+  closedError(task: Task | null, verb: string, drained: boolean): Error {
+    const me = task === null ? String(this) : this.label(task.loop);
     const what = this.verbs.kind.toLowerCase();
     return new this.verbs.closedError(
       `${me}.${verb}(): the ${what} is ${drained ? 'closed and drained' : 'closed'}`,

@@ -7,6 +7,7 @@
  * next round instead. `wait()` on a set event returns at once.
  */
 import type { Continuation } from '../core/continuation.js';
+import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { Operation } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
 import { Primitive, type PrimitiveOptions } from './primitive.js';
@@ -22,13 +23,14 @@ export interface EventStatistics {
 /** Options of `new Event(options)`. */
 export type EventOptions = PrimitiveOptions;
 
-class WaitEvent extends Operation<void> {
-  readonly cancellable = true;
+class WaitEvent extends ImmediateOperation<void> {
   constructor(private readonly event: Event) {
     super();
   }
-  start(k: Continuation): unknown {
-    if (this.event.isSet()) return undefined;
+  protected attempt(): unknown {
+    return this.event.isSet() ? undefined : NOT_NOW;
+  }
+  protected wait(k: Continuation): typeof PENDING {
     return this.event.lot.park(k, this);
   }
   override abort(k: Continuation): void {

@@ -12,6 +12,7 @@
  * point: in a cancelled scope it throws `CancelledError` even when the lock is free.
  */
 import type { Continuation } from '../core/continuation.js';
+import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { requireContext } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { Composite, Operation } from '../core/operation.js';
@@ -35,25 +36,27 @@ export interface LockStatistics {
 /** Options of `new Lock(options)`. */
 export type LockOptions = PrimitiveOptions;
 
-class Acquire extends Operation<void> {
-  readonly cancellable = true;
+class Acquire extends ImmediateOperation<void> {
   constructor(private readonly lock: Lock) {
     super();
   }
-  start(k: Continuation): unknown {
+  protected attempt(task: Task): unknown {
     const lock = this.lock;
     const owner = lock.owner;
     if (owner === null) {
-      lock.owner = k.task;
+      lock.owner = task;
       return undefined;
     }
-    if (owner === k.task) {
+    if (owner === task) {
       throw new InvalidStateError(
-        `${lock.describeIn(k)}.acquire(): ${showTask(owner)} already holds this lock ` +
+        `${lock.describeIn(task)}.acquire(): ${showTask(owner)} already holds this lock ` +
           '(a Lock is not re-entrant: acquiring it again would wait forever)',
       );
     }
-    return lock.lot.park(k, this);
+    return NOT_NOW;
+  }
+  protected wait(k: Continuation): typeof PENDING {
+    return this.lock.lot.park(k, this);
   }
   override abort(k: Continuation): void {
     this.lock.lot.remove(k);
@@ -195,8 +198,8 @@ export class Lock extends Primitive {
   }
 
   /** @internal */
-  describeIn(k: Continuation | null): string {
-    return this.label(k?.task.loop);
+  describeIn(at: Continuation | Task | null): string {
+    return this.label(at?.task.loop);
   }
 
   /** @internal `Lock#3 held by task #5 (writer)`: what a waiting task's dump line says. */

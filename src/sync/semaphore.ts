@@ -9,6 +9,7 @@
  * option turns a release that would exceed it into an error, which catches double releases.
  */
 import type { Continuation } from '../core/continuation.js';
+import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { InvalidStateError } from '../core/errors.js';
 import { Composite, Operation } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
@@ -33,18 +34,18 @@ export interface SemaphoreOptions extends PrimitiveOptions {
   max?: number;
 }
 
-class AcquirePermit extends Operation<void> {
-  readonly cancellable = true;
+class AcquirePermit extends ImmediateOperation<void> {
   constructor(private readonly sem: Semaphore) {
     super();
   }
-  start(k: Continuation): unknown {
+  protected attempt(): unknown {
     const sem = this.sem;
-    if (sem.value > 0) {
-      sem.value--;
-      return undefined;
-    }
-    return sem.lot.park(k, this);
+    if (sem.value === 0) return NOT_NOW;
+    sem.value--;
+    return undefined;
+  }
+  protected wait(k: Continuation): typeof PENDING {
+    return this.sem.lot.park(k, this);
   }
   override abort(k: Continuation): void {
     this.sem.lot.remove(k);

@@ -17,7 +17,14 @@
  */
 import { Continuation, park, wake, PENDING, type Waitable } from './continuation.js';
 
-/** One parked wait: the continuation, the lot it is in, and the primitive's own data (an item to send). */
+/**
+ * One parked wait: the continuation, the lot it is in, and the primitive's own data (an
+ * item to send).
+ *
+ * @example
+ * const putter = lot.unpark(true, undefined); // the put is complete...
+ * if (putter !== null) buffer.push(putter.value); // ...and its item is in the buffer
+ */
 export class LotNode {
   prev: LotNode | null = null;
   next: LotNode | null = null;

@@ -3,13 +3,16 @@
  * and the wait-queues are on the hot path, and `Array.prototype.shift` is O(n) once an
  * array leaves V8's fast mode (Effection's queue spent seconds in `unshift` for this reason).
  */
+const MIN_CAPACITY = 16;
+const SHRINK_ABOVE = 4096;
+
 export class RingQueue<T> {
   private items: (T | undefined)[];
   private head = 0;
   private mask: number;
   length = 0;
 
-  constructor(capacityPowerOfTwo = 16) {
+  constructor(capacityPowerOfTwo = MIN_CAPACITY) {
     this.items = new Array(capacityPowerOfTwo);
     this.mask = capacityPowerOfTwo - 1;
   }
@@ -25,28 +28,12 @@ export class RingQueue<T> {
     const item = this.items[this.head];
     this.items[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
-    this.length--;
-    return item;
-  }
-
-  peek(): T | undefined {
-    return this.length === 0 ? undefined : this.items[this.head];
-  }
-
-  /** The i-th item from the front (0 is the next to be shifted). */
-  at(i: number): T | undefined {
-    return i < this.length ? this.items[(this.head + i) & this.mask] : undefined;
-  }
-
-  /** Removes the i-th item from the front, keeping the order of the others. O(n). */
-  removeAt(i: number): T | undefined {
-    if (i >= this.length) return undefined;
-    const item = this.at(i);
-    for (let j = i; j < this.length - 1; j++) {
-      this.items[(this.head + j) & this.mask] = this.items[(this.head + j + 1) & this.mask];
+    if (--this.length === 0 && this.mask >= SHRINK_ABOVE) {
+      // A burst (a million spawns) grew the buffer; do not keep megabytes for an idle queue.
+      this.items = new Array(MIN_CAPACITY);
+      this.mask = MIN_CAPACITY - 1;
+      this.head = 0;
     }
-    this.items[(this.head + this.length - 1) & this.mask] = undefined;
-    this.length--;
     return item;
   }
 

@@ -13,7 +13,7 @@
  * before releasing anything.
  */
 import type { Continuation } from '../core/continuation.js';
-import { requireContext } from '../core/context.js';
+import { currentContext, requireContext } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { Composite, Operation } from '../core/operation.js';
 import { ParkingLot, LotNode } from '../core/parking-lot.js';
@@ -251,6 +251,6 @@ export class Condition extends Primitive {
   }
 
   private currentTask(what: string): Task {
-    return requireContext(`${this}.${what}`).task;
+    return (currentContext() ?? requireContext(`${this}.${what}`)).task;
   }
 }

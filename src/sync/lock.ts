@@ -13,7 +13,7 @@
  */
 import type { Continuation } from '../core/continuation.js';
 import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
-import { requireContext } from '../core/context.js';
+import { currentContext, requireContext } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { Composite, Operation } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
@@ -113,7 +113,7 @@ export class Lock extends Primitive {
    * if (lock.tryAcquire()) { try { flush(); } finally { lock.release(); } }
    */
   tryAcquire(): boolean {
-    const task = requireContext(`${this}.tryAcquire()`).task;
+    const task = (currentContext() ?? requireContext(`${this}.tryAcquire()`)).task;
     if (this.owner === task) {
       throw new InvalidStateError(
         `${this}.tryAcquire(): ${showTask(task)} already holds this lock (a Lock is not re-entrant)`,
@@ -132,7 +132,8 @@ export class Lock extends Primitive {
    * lock.release();
    */
   release(): void {
-    this.releaseBy(requireContext(`${this}.release()`).task, 'release()');
+    // The label is built only for the error: release() is on the hot path.
+    this.releaseBy((currentContext() ?? requireContext(`${this}.release()`)).task, 'release()');
   }
 
   /**

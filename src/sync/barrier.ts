@@ -35,7 +35,7 @@ class WaitBarrier extends Operation<number> {
   start(k: Continuation): unknown {
     const barrier = this.barrier;
     if (barrier.lot.length + 1 < barrier.parties) return barrier.lot.park(k, this);
-    return barrier.release();
+    return barrier.completeRound();
   }
   override abort(k: Continuation): void {
     this.barrier.lot.remove(k);
@@ -93,7 +93,7 @@ export class Barrier extends Primitive {
   }
 
   /** @internal The last arrival: wake the others with their indexes; returns its own. */
-  release(): number {
+  completeRound(): number {
     let index = 0;
     while (this.lot.unpark(true, index) !== null) index++;
     this.generation++;

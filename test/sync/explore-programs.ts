@@ -30,21 +30,12 @@ import {
   type Task,
   type ScheduleOptions,
 } from '../../src/index.js';
+import { Random } from '../../src/core/random.js';
 
-/** A small seeded PRNG (mulberry32): the program's own random choices. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
-  }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+/** The program's own random choices, from the core's seeded PRNG. */
+export class Rng extends Random {
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return this.below(n);
   }
   chance(p: number): boolean {
     return this.next() < p;

@@ -123,15 +123,21 @@ export function awaitIn(
   onfulfilled: (value: unknown) => unknown,
   onrejected: ((reason: unknown) => unknown) | undefined,
 ): void {
-  const k = new AsyncWait(ctx, onfulfilled, onrejected);
+  const task = ctx.task;
+  const own = ctx === task && task.claimAwait(onfulfilled, onrejected);
+  const k = own ? task : new AsyncWait(ctx, onfulfilled, onrejected);
   let result: unknown;
   try {
     result = begin(op, k);
   } catch (error) {
+    if (own) task.releaseAwait();
     onrejected?.(error);
     return;
   }
-  if (result !== PENDING) onfulfilled(result);
+  if (result !== PENDING) {
+    if (own) task.releaseAwait();
+    onfulfilled(result);
+  }
 }
 
 /**

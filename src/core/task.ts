@@ -14,7 +14,7 @@
  * tasks never need (errors, extra joiners, an AbortController...) lives in `TaskExtras`,
  * allocated on first use.
  */
-import { Continuation, park, wake, Thrown, type Waitable } from './continuation.js';
+import { Continuation, interrupt, park, wake, Thrown, type Waitable } from './continuation.js';
 import { CancelledError, TaskGroupError } from './errors.js';
 import { driveGenerator, resumeGenerator, type GeneratorHost } from './fiber.js';
 import { storage } from './context.js';
@@ -275,16 +275,7 @@ export class Task<T = unknown>
 
   /** @internal */
   bodyDone(ok: boolean, value: unknown): void {
-    if (typeof this.stage === 'function') {
-      // The body returned with one of its awaits still pending (a Promise.race of
-      // operations): nobody will resume it, so undo its registration (its timer...).
-      const on = this.waitingOn;
-      if (on !== null) {
-        on.abort(this);
-        this.waitingOn = null;
-      }
-      this.outcome = undefined;
-    }
+    if (this.stage === ASYNC_RUNNING || typeof this.stage === 'function') this.dropPendingAwaits();
     this.stage = BODY_DONE;
     if (ok) this.outcome = value;
     else if (value instanceof CancelledError && cancelledScope(this) !== null) {
@@ -292,6 +283,28 @@ export class Task<T = unknown>
     } else this.fail(value);
     if (this.status === 'running') this.status = 'waiting';
     this.maybeFinish();
+  }
+
+  /**
+   * An async body returned with awaits of operations still pending (the losers of a
+   * `Promise.race` of operations): nobody will resume them, so they are ended with
+   * CancelledError and their registrations undone, so no timer, wait-queue place or foreign
+   * wait outlives the body.
+   */
+  private dropPendingAwaits(): void {
+    const reason = 'the task body returned while this await was pending';
+    if (typeof this.stage === 'function') {
+      const reject = this.stage as (reason: unknown) => unknown;
+      const on = this.waitingOn;
+      if (on !== null) on.abort(this);
+      this.waitingOn = null;
+      this.outcome = undefined;
+      this.stage = ASYNC_RUNNING;
+      reject(new CancelledError(reason));
+    }
+    for (const k of this.waits()) {
+      if (k.waitingOn?.cancellable) interrupt(k, new CancelledError(reason));
+    }
   }
 
   // --- structured concurrency ---------------------------------------------------------

@@ -8,10 +8,12 @@ import {
   current,
   all,
   until,
+  now,
   CancelledError,
   InvalidStateError,
   TaskGroupError,
   type Task,
+  Event,
 } from '../../src/index.js';
 
 const virtual = { clock: 'virtual' } as const;
@@ -336,4 +338,26 @@ test('an async helper wrapped as a task body knows its task', async () => {
     return (yield* child) === child.id;
   }, virtual);
   assert.equal(id, true);
+});
+
+test('an async body that returns with awaits still pending (Promise.race) leaves no wait behind', async () => {
+  const never = new Event();
+  const t = await run(async () => {
+    const losers: string[] = [];
+    await spawn(async () => {
+      const wait = never.wait();
+      const late = sleep(50);
+      await Promise.race([
+        sleep(10),
+        Promise.resolve(wait).catch((e: unknown) => losers.push((e as Error).name)),
+        Promise.resolve(late).catch((e: unknown) => losers.push((e as Error).name)),
+      ]);
+    });
+    assert.equal(never.statistics().waiting, 0, 'the event wait was left parked');
+    await sleep(100);
+    assert.deepEqual(losers, ['CancelledError', 'CancelledError']);
+    return now();
+  }, virtual);
+  // The loser sleep(50) did not keep a timer: nothing woke at 50 (the run reads 110).
+  assert.equal(t, 110);
 });

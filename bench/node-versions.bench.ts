@@ -77,9 +77,9 @@ out.push(
   ),
 );
 out.push('');
-/** An ALS cost, or "nothing measurable" when it is within run-to-run noise. */
+/** An ALS cost, or "nothing measurable" when it is within run-to-run noise (or negative). */
 function extra(ns: number): string {
-  return Math.abs(ns) < 10 ? `nothing measurable (${formatNs(ns)}, within noise)` : formatNs(ns);
+  return ns < 10 ? `nothing measurable (${formatNs(ns)}, within noise)` : formatNs(ns);
 }
 
 const old = results.find((r) => r.version.startsWith('v20.'));

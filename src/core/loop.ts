@@ -249,7 +249,9 @@ export class Loop {
     while (batch.length > 0) {
       const i = batch.length > 1 ? this.policy.choose(batch) : 0;
       const runnable = batch[i];
-      batch.splice(i, 1);
+      // Swap-remove keeps a large random batch linear; choices index the batch as it is.
+      batch[i] = batch[batch.length - 1];
+      batch.pop();
       if (runnable.task !== null) this.policy.stepStarted(runnable.task);
       this.runOne(runnable);
     }

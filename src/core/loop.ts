@@ -48,6 +48,20 @@ const MAX_HOST_DELAY_MS = 0x7fffffff;
 
 let activeLoop: Loop | null = null;
 
+// One 'beforeExit' listener for every running loop, however many run at once.
+const watchedLoops = new Set<Loop>();
+function onBeforeExit(): void {
+  for (const loop of [...watchedLoops]) loop.eventLoopEmpty();
+}
+function watchForEmptyEventLoop(loop: Loop): void {
+  if (watchedLoops.size === 0) process.on('beforeExit', onBeforeExit);
+  watchedLoops.add(loop);
+}
+function unwatchForEmptyEventLoop(loop: Loop): void {
+  watchedLoops.delete(loop);
+  if (watchedLoops.size === 0) process.off('beforeExit', onBeforeExit);
+}
+
 /** The loop whose turn is running right now (callbacks have no task to ask). */
 export function getActiveLoop(): Loop | null {
   return activeLoop;
@@ -124,21 +138,8 @@ export class Loop {
     const promise = new Promise<T>((resolve, reject) => {
       this.settle = (ok, value) => (ok ? resolve(value as T) : reject(value));
     });
-    const onBeforeExit = (): void => {
-      // Node's event loop is empty: nothing can wake any task ever again.
-      if (!this.finished) {
-        this.deadlock(
-          `Node's event loop is empty while tasks still wait (${this.timers.size} timers ` +
-            `pending, ${this.foreignWaits} foreign waits in flight that nothing can settle` +
-            (this.clock.virtual && this.timers.size > 0
-              ? '; under the virtual clock, timers wait for foreign waits to settle first'
-              : '') +
-            ')',
-        );
-      }
-    };
-    process.on('beforeExit', onBeforeExit);
-    this.cleanups.push(() => process.off('beforeExit', onBeforeExit));
+    watchForEmptyEventLoop(this);
+    this.cleanups.push(() => unwatchForEmptyEventLoop(this));
     if (this.config.handleSignals) this.installSignalHandlers();
     this.startSlice();
     this.root = this.spawnTask(main, name, null, null, null);
@@ -300,6 +301,19 @@ export class Loop {
       return;
     }
     this.deadlock();
+  }
+
+  /** @internal Node's event loop is empty: nothing can wake any task of this loop ever again. */
+  eventLoopEmpty(): void {
+    if (this.finished) return;
+    this.deadlock(
+      `Node's event loop is empty while tasks still wait (${this.timers.size} timers ` +
+        `pending, ${this.foreignWaits} foreign waits in flight that nothing can settle` +
+        (this.clock.virtual && this.timers.size > 0
+          ? '; under the virtual clock, timers wait for foreign waits to settle first'
+          : '') +
+        ')',
+    );
   }
 
   private deadlock(why?: string): void {

@@ -290,3 +290,19 @@ test('a sleep longer than setTimeout allows (24.8 days) arms one capped host tim
   );
   assert.ok(delays.length <= 4, `expected a few host timers, got ${delays.length}`);
 });
+
+test('many loops may run at once without piling up process listeners', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(w.name);
+  };
+  process.on('warning', onWarning);
+  try {
+    await Promise.all(Array.from({ length: 20 }, () => run(() => sleep(1))));
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+  assert.equal(process.listenerCount('beforeExit') <= 1, true);
+});

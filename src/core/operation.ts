@@ -98,7 +98,10 @@ export function begin(op: Waitable, k: Continuation): unknown {
   return op.start(k);
 }
 
-/** `await op` inside an async function: park an AsyncWait for the task in the ALS context. */
+/**
+ * `await op` inside an async function: the task in the AsyncLocalStorage context waits, as
+ * its own continuation if it is free, or through an AsyncWait (a second concurrent await).
+ */
 export function awaitWaitable(
   op: Waitable,
   onfulfilled: (value: unknown) => unknown,

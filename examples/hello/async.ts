@@ -5,9 +5,8 @@
  *
  * Run it: `node dist/examples/hello/async.js` (3 seconds).
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { all, now, run, sleep, spawn } from 'simul';
+import { isMain } from '../is-main.js';
 
 export interface HelloOptions {
   /** How many hello worlds, all at once (default 10). */
@@ -49,15 +48,8 @@ export function helloAsync(options: HelloOptions = {}): Promise<number> {
 }
 
 /** True when this file is the program node was started with, not a module imported. */
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
 
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const ms = await helloAsync();
   console.log(`(${(ms / 1000).toFixed(1)} s)`);
 }

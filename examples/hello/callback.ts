@@ -7,9 +7,8 @@
  *
  * Run it: `node dist/examples/hello/callback.js` (3 seconds).
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { callLater, callSoon, now, run } from 'simul';
+import { isMain } from '../is-main.js';
 
 export interface HelloOptions {
   /** How many hello worlds, all at once (default 10). */
@@ -54,15 +53,8 @@ export function helloCallback(options: HelloOptions = {}): Promise<number> {
 }
 
 /** True when this file is the program node was started with, not a module imported. */
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
 
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const ms = await helloCallback();
   console.log(`(${(ms / 1000).toFixed(1)} s)`);
 }

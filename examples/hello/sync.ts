@@ -6,8 +6,7 @@
  *
  * Run it: `node dist/examples/hello/sync.js` (it really takes 30 seconds).
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { isMain } from '../is-main.js';
 
 export interface SyncHelloOptions {
   /** How many hello worlds, one after the other (default 10). */
@@ -63,16 +62,7 @@ export function helloSync(options: SyncHelloOptions = {}): number {
   return clock.now() - start;
 }
 
-/** True when this file is the program node was started with, not a module imported. */
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const ms = helloSync();
   console.log(`(${(ms / 1000).toFixed(1)} s)`);
 }

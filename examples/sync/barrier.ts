@@ -4,9 +4,8 @@
  *
  * Run it: `node dist/examples/sync/barrier.js`.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Barrier, now, run, sleep, spawn } from 'simul';
+import { isMain } from '../is-main.js';
 
 // example:start
 export async function barrierExample(print = console.log): Promise<void> {
@@ -32,12 +31,4 @@ export async function barrierExample(print = console.log): Promise<void> {
 }
 // example:end
 
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) await barrierExample();
+if (isMain(import.meta.url)) await barrierExample();

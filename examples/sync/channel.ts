@@ -5,9 +5,8 @@
  *
  * Run it: `node dist/examples/sync/channel.js`.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Channel, run, spawn } from 'simul';
+import { isMain } from '../is-main.js';
 
 // example:start
 export async function channelExample(print = console.log): Promise<void> {
@@ -38,12 +37,4 @@ export async function channelExample(print = console.log): Promise<void> {
 }
 // example:end
 
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) await channelExample();
+if (isMain(import.meta.url)) await channelExample();

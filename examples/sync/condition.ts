@@ -4,9 +4,8 @@
  *
  * Run it: `node dist/examples/sync/condition.js`.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Condition, now, run, sleep, spawn } from 'simul';
+import { isMain } from '../is-main.js';
 
 // example:start
 export async function conditionExample(print = console.log): Promise<void> {
@@ -37,12 +36,4 @@ export async function conditionExample(print = console.log): Promise<void> {
 }
 // example:end
 
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) await conditionExample();
+if (isMain(import.meta.url)) await conditionExample();

@@ -5,9 +5,8 @@
  *
  * Run it: `node dist/examples/sync/deadlock.js`.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { DeadlockError, Lock, run, sleep, spawn } from 'simul';
+import { isMain } from '../is-main.js';
 
 // example:start
 export async function deadlockExample(print = console.log): Promise<void> {
@@ -44,12 +43,4 @@ export async function deadlockExample(print = console.log): Promise<void> {
 }
 // example:end
 
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) await deadlockExample();
+if (isMain(import.meta.url)) await deadlockExample();

@@ -5,9 +5,8 @@
  *
  * Run it: `node dist/examples/sync/lock.js`.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Lock, run, sleep, spawn } from 'simul';
+import { isMain } from '../is-main.js';
 
 // example:start
 export async function lockExample(print = console.log): Promise<void> {
@@ -34,12 +33,4 @@ export async function lockExample(print = console.log): Promise<void> {
 }
 // example:end
 
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) await lockExample();
+if (isMain(import.meta.url)) await lockExample();

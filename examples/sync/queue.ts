@@ -5,9 +5,8 @@
  *
  * Run it: `node dist/examples/sync/queue.js`.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Queue, moveOnAfter, now, run, sleep, spawn } from 'simul';
+import { isMain } from '../is-main.js';
 
 // example:start
 export async function queueExample(print = console.log): Promise<void> {
@@ -37,12 +36,4 @@ export async function queueExample(print = console.log): Promise<void> {
 }
 // example:end
 
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) await queueExample();
+if (isMain(import.meta.url)) await queueExample();

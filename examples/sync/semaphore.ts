@@ -4,9 +4,8 @@
  *
  * Run it: `node dist/examples/sync/semaphore.js`.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Semaphore, all, now, run, sleep } from 'simul';
+import { isMain } from '../is-main.js';
 
 // example:start
 export async function semaphoreExample(print = console.log): Promise<void> {
@@ -33,12 +32,4 @@ export async function semaphoreExample(print = console.log): Promise<void> {
 }
 // example:end
 
-function isMain(): boolean {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) await semaphoreExample();
+if (isMain(import.meta.url)) await semaphoreExample();

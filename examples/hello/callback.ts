@@ -9,17 +9,7 @@
  */
 import { callLater, callSoon, now, run } from 'simul';
 import { isMain } from '../is-main.js';
-
-export interface HelloOptions {
-  /** How many hello worlds, all at once (default 10). */
-  n?: number;
-  /** How long each one sleeps between "Hello" and "World!", in ms (default 3000). */
-  delayMs?: number;
-  /** 'real' (default) or 'virtual': time jumps to the next deadline, so 3 s take no time. */
-  clock?: 'real' | 'virtual';
-  /** Where the lines go (default: console.log). */
-  print?: (line: string) => void;
-}
+import type { HelloOptions } from './options.js';
 
 /**
  * Says hello `n` times with callbacks. Resolves with the elapsed time in ms, on the loop's

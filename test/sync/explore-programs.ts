@@ -165,6 +165,23 @@ function* joinAll(tasks: Task[]): Generator<unknown, void, unknown> {
   }
 }
 
+/** Spawns six workers, alternating generator and async style, and a task that cancels some. */
+function spawnCrew(
+  r: Rng,
+  tasks: Task[],
+  name: string,
+  generatorWorker: () => unknown,
+  asyncWorker: () => unknown,
+): void {
+  for (let i = 0; i < 6; i++) {
+    tasks.push(spawn(i % 2 === 0 ? generatorWorker : asyncWorker, { name: `${name}-${i}` }));
+  }
+  spawn(
+    chaos(r, () => tasks, 3),
+    { name: 'chaos' },
+  );
+}
+
 // --- Lock: mutual exclusion, FIFO, nothing held at the end ------------------------------
 
 export const lockProgram: Program = (seed) => {
@@ -213,14 +230,7 @@ export const lockProgram: Program = (seed) => {
   const tasks: Task[] = [];
   return {
     *main() {
-      for (let i = 0; i < 6; i++) {
-        const body: () => unknown = i % 2 === 0 ? genLocker : asyncLocker;
-        tasks.push(spawn(body, { name: `locker-${i}` }));
-      }
-      spawn(
-        chaos(r, () => tasks, 3),
-        { name: 'chaos' },
-      );
+      spawnCrew(r, tasks, 'locker', genLocker, asyncLocker);
     },
     check(error) {
       expectNoError(error);
@@ -283,14 +293,7 @@ export const semaphoreProgram: Program = (seed) => {
   const tasks: Task[] = [];
   return {
     *main() {
-      for (let i = 0; i < 6; i++) {
-        const body: () => unknown = i % 2 === 0 ? genWorker : asyncWorker;
-        tasks.push(spawn(body, { name: `worker-${i}` }));
-      }
-      spawn(
-        chaos(r, () => tasks, 3),
-        { name: 'chaos' },
-      );
+      spawnCrew(r, tasks, 'worker', genWorker, asyncWorker);
     },
     check(error) {
       expectNoError(error);

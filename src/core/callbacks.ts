@@ -47,7 +47,8 @@ function enqueueCallback(callback: Callback): void {
   callback.loop.enqueue(callback);
 }
 
-function requireLoop(where: string): Loop {
+/** @internal The running loop, for the functions that need one but no task. */
+export function requireLoop(where: string): Loop {
   const loop = currentContext()?.task.loop ?? getActiveLoop();
   if (loop === null || loop.finished) {
     throw new InvalidStateError(`${where} must be called while a simul loop runs (inside run())`);
@@ -89,6 +90,3 @@ export function callLater(ms: number, fn: () => void): CallbackHandle {
 export function now(): number {
   return requireLoop('now()').now();
 }
-
-/** @internal */
-export { requireLoop };

@@ -3,7 +3,7 @@
  * is in flight the loop counts a foreign wait, so the virtual clock does not jump ahead of
  * real I/O and the deadlock check does not fire while an answer may still come.
  */
-import { Continuation, park, wake, PENDING } from './continuation.js';
+import { Continuation, park, wake } from './continuation.js';
 import { Operation } from './operation.js';
 import { checkFunction, show } from './validate.js';
 import type { Loop } from './loop.js';
@@ -149,5 +149,3 @@ export function fromCallback<T>(register: Register<T>): Operation<T> {
   checkFunction('fromCallback(register)', 'register', register);
   return new FromCallback(register);
 }
-
-export { PENDING };

@@ -37,10 +37,6 @@ export class RingQueue<T> {
     return item;
   }
 
-  *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = 0; i < this.length; i++) yield this.items[(this.head + i) & this.mask] as T;
-  }
-
   private grow(): void {
     const old = this.items;
     const size = old.length;

@@ -13,19 +13,10 @@ import {
   QueueEmptyError,
   QueueFullError,
   CancelledError,
-  type Operation,
 } from '../../src/index.js';
+import { outcome } from './outcome.js';
 
 const virtual = { clock: 'virtual' } as const;
-
-/** Waits on `op` and returns its value or the error it threw, so a child's failure stays local. */
-async function outcome(op: Operation<unknown>): Promise<unknown> {
-  try {
-    return await op;
-  } catch (e) {
-    return e;
-  }
-}
 
 test('bad maxsize values are rejected with a message naming the argument and the value', () => {
   assert.throws(() => new Queue({ maxsize: NaN }), {

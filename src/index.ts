@@ -17,6 +17,7 @@ export { spawn, current } from './core/spawn.js';
 export { sleep, yieldNow } from './core/sleep.js';
 export { all, race, type Awaitable, type AwaitedValue } from './core/combinators.js';
 export { until, fromCallback, type Register } from './core/foreign.js';
+export { abortSignal } from './core/abort-signal.js';
 export { taskGroup, TaskGroup, type SpawnOptions } from './core/task-group.js';
 export type { BodyValue } from './core/body.js';
 
@@ -28,6 +29,7 @@ export {
   TaskGroupError,
   DeadlockError,
   InvalidStateError,
+  cancellationOf,
 } from './core/errors.js';
 
 // §5 Synchronisation

@@ -4,7 +4,7 @@
  * siblings of a failure are cancelled (and their `finally` blocks run) before the
  * combinator returns, instead of being abandoned to run on.
  */
-import { CancelledError } from './errors.js';
+import { cancellationOf } from './errors.js';
 import { Composite, isWaitable, Operation } from './operation.js';
 import type { Waitable } from './continuation.js';
 import { taskGroup } from './task-group.js';
@@ -111,7 +111,7 @@ export function race<const A extends readonly unknown[]>(
                 ok = false;
                 outcome = error;
                 g.cancel('lost the race');
-              } else if (!(error instanceof CancelledError)) {
+              } else if (cancellationOf(error) === null) {
                 throw error; // a loser's own failure is never dropped
               }
             }

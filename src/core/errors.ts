@@ -63,6 +63,18 @@ export class InvalidStateError extends Error {
   readonly code = 'ERR_SIMUL_INVALID_STATE';
 }
 
+/**
+ * The CancelledError behind `error`, if `error` is a cancellation: simul's own
+ * CancelledError, or an error a Node API threw because simul aborted the signal it was given
+ * (an `AbortError` whose `cause` is that CancelledError, as `node:timers/promises` and
+ * `node:fs` throw). Anything else is a failure, not a cancellation.
+ */
+export function cancellationOf(error: unknown): CancelledError | null {
+  if (error instanceof CancelledError) return error;
+  if (error instanceof Error && error.cause instanceof CancelledError) return error.cause;
+  return null;
+}
+
 function describeReason(reason: unknown): string {
   if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
   return String(reason);

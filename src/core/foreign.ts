@@ -28,12 +28,22 @@ class ForeignWait {
 
 class Until<T> extends Operation<T> {
   readonly cancellable = true;
-  constructor(private readonly promise: PromiseLike<T>) {
+  constructor(private readonly source: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)) {
     super();
   }
   start(k: Continuation): unknown {
+    const source = this.source;
+    let promise: PromiseLike<T>;
+    if (typeof source === 'function') {
+      promise = source(k.scope.signal);
+      if (!isThenable(promise)) {
+        throw new TypeError(
+          `until(start): start must return a promise or thenable, got ${show(promise)}`,
+        );
+      }
+    } else promise = source;
     const wait = new ForeignWait(k, k.task.loop);
-    this.promise.then(
+    promise.then(
       (value) => {
         if (wait.settle()) wake(k, true, value);
       },
@@ -47,29 +57,40 @@ class Until<T> extends Operation<T> {
     (k.waitData as ForeignWait).settle();
   }
   describe(): string {
-    return 'a foreign promise (until)';
+    return typeof this.source === 'function'
+      ? `a foreign promise (until ${this.source.name || 'start'})`
+      : 'a foreign promise (until)';
   }
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 /**
- * Waits for a promise from outside simul, cancellably: if the task is cancelled the wait
- * ends at once with CancelledError (the promise itself runs on; pass `task.signal` to the
- * API that made it to stop the work too).
+ * Waits for a promise from outside simul, cancellably: if the wait's scope is cancelled the
+ * wait ends at once with CancelledError. Given a promise, the work behind it runs on; given a
+ * function, `until` calls it with the scope's AbortSignal (see `abortSignal()`) when the wait
+ * starts, so that cancelling the wait, or a deadline around it, also stops the work. The
+ * function is called each time the operation is waited on.
  *
  * @example
- * const res = await until(fetch(url, { signal: current().signal }));
+ * const res = await until((signal) => fetch(url, { signal })); // cancelled → request aborted
+ * const text = await until(readFile(path, 'utf8'));          // cancelled → result ignored
  */
-export function until<T>(promise: PromiseLike<T>): Operation<T> {
-  if (
-    promise === null ||
-    (typeof promise !== 'object' && typeof promise !== 'function') ||
-    typeof (promise as { then?: unknown }).then !== 'function'
-  ) {
+export function until<T>(
+  promiseOrStart: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>),
+): Operation<T> {
+  if (typeof promiseOrStart !== 'function' && !isThenable(promiseOrStart)) {
     throw new TypeError(
-      `until(promise): promise must be a promise or thenable, got ${show(promise)}`,
+      `until(promise): promise must be a promise, a thenable or a function (signal) => promise, got ${show(promiseOrStart)}`,
     );
   }
-  return new Until(promise);
+  return new Until(promiseOrStart);
 }
 
 export type Register<T> = (

@@ -18,6 +18,8 @@ export interface ScopeLike {
   readonly shielded: boolean;
   readonly cancelled: boolean;
   readonly cancelReason: unknown;
+  /** Aborted once this scope or one around it is cancelled (created on first use). */
+  readonly signal: AbortSignal;
 }
 
 /** The nearest cancelled scope around `scope`, or null if a shield or the root comes first. */
@@ -36,6 +38,8 @@ export class CancelScope implements ScopeLike {
   timer: Timer | null = null;
   /** True when the deadline (not an outer cancel) cancelled this scope. */
   expired = false;
+  /** The scope's AbortController, made by the first `abortSignal()` inside it. */
+  controller: AbortController | null = null;
 
   constructor(
     readonly parentScope: ScopeLike,
@@ -49,11 +53,36 @@ export class CancelScope implements ScopeLike {
     this.cancelReason = reason;
     deliverCancel(this.owner);
   }
+
+  /** The scope's AbortSignal: aborted once this scope or one around it is cancelled. */
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      this.owner.watchSignal(this);
+      abortIfCancelled(this);
+    }
+    return this.controller.signal;
+  }
+
+  /** The scope is over: its signal no longer follows cancellation. */
+  close(): void {
+    if (this.controller !== null) this.owner.unwatchSignal(this);
+  }
+}
+
+/** Aborts `scope`'s signal, with a CancelledError as its reason, if the scope is cancelled. */
+export function abortIfCancelled(
+  scope: ScopeLike & { readonly controller: AbortController | null },
+): void {
+  const controller = scope.controller;
+  if (controller === null || controller.signal.aborted) return;
+  const cancelled = cancelledScope(scope);
+  if (cancelled !== null) controller.abort(new CancelledError(cancelled.cancelReason));
 }
 
 /**
  * Interrupts every parked, cancellable wait in `from` and its descendants whose scope is now
- * cancelled, and aborts the `signal` of every task whose own scope is. Subtrees whose root
+ * cancelled, and aborts the signal of every scope (task or inner scope) that now is. Subtrees whose root
  * scope is not cancelled are skipped: nothing inside them can be.
  */
 export function deliverCancel(from: Task): void {
@@ -67,8 +96,7 @@ export function deliverCancel(from: Task): void {
         if (cancelled !== null) interrupt(k, new CancelledError(cancelled.cancelReason));
       }
     }
-    const rootCancelled = cancelledScope(task);
-    if (rootCancelled !== null) task.abortSignal(rootCancelled.cancelReason);
+    task.abortSignals();
     for (let child = task.firstChild; child !== null; child = child.nextSiblingTask) {
       if (cancelledScope(child) !== null) stack.push(child);
     }

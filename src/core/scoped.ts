@@ -7,7 +7,7 @@
  */
 import { BodyContext, getRunningFiber } from './context.js';
 import { Continuation, park, wake } from './continuation.js';
-import { CancelledError, TimeoutError } from './errors.js';
+import { cancellationOf, TimeoutError } from './errors.js';
 import { Composite, Operation } from './operation.js';
 import { callBody, checkBody, type BodyValue } from './body.js';
 import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
@@ -83,7 +83,7 @@ function* scoped(
   try {
     return yield* runBody(where, body, task, scope);
   } catch (error) {
-    if (error instanceof CancelledError && scope.expired && cancelledScope(outer) === null) {
+    if (cancellationOf(error) !== null && scope.expired && cancelledScope(outer) === null) {
       if (onExpiry === 'throw') throw new TimeoutError(ms as number);
       return undefined;
     }
@@ -92,6 +92,7 @@ function* scoped(
     fiber.scope = outer;
     if (scope.timer !== null) task.loop.removeTimer(scope.timer);
     scope.timer = null;
+    scope.close();
   }
 }
 

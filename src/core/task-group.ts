@@ -6,7 +6,7 @@
  * around it contains them. `g.start(body)` is Trio's ready handshake.
  */
 import { Continuation, park, wake } from './continuation.js';
-import { CancelledError, InvalidStateError, TaskGroupError } from './errors.js';
+import { cancellationOf, CancelledError, InvalidStateError, TaskGroupError } from './errors.js';
 import { Composite, Operation } from './operation.js';
 import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
 import type { Nursery, Task } from './task.js';
@@ -142,13 +142,14 @@ export class TaskGroup implements Nursery {
       } catch (error) {
         ok = false;
         value = error;
-        const ownCancel = error instanceof CancelledError && cancelledScope(this.scope) !== null;
+        const ownCancel = cancellationOf(error) !== null && cancelledScope(this.scope) !== null;
         if (!ownCancel) this.fail(error);
       }
       if (this.live > 0) yield* new WaitForGroup(this);
     } finally {
       fiber.scope = outer;
       this.closed = true;
+      this.scope.close();
     }
     if (this.errors !== null) {
       throw this.errors.length === 1 ? this.errors[0] : new TaskGroupError(this.errors);

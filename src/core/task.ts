@@ -15,11 +15,17 @@
  * allocated on first use.
  */
 import { Continuation, interrupt, park, wake, Thrown, type Waitable } from './continuation.js';
-import { CancelledError, TaskGroupError } from './errors.js';
+import { cancellationOf, CancelledError, TaskGroupError } from './errors.js';
 import { driveGenerator, resumeGenerator, type GeneratorHost } from './fiber.js';
 import { storage } from './context.js';
 import { awaitWaitable, isWaitable, OpIterator, WAITABLE } from './operation.js';
-import { cancelledScope, deliverCancel, type ScopeLike } from './scope.js';
+import {
+  abortIfCancelled,
+  cancelledScope,
+  deliverCancel,
+  type CancelScope,
+  type ScopeLike,
+} from './scope.js';
 import { isGeneratorFunction, classifyBodyResult } from './body.js';
 import type { Loop } from './loop.js';
 
@@ -38,6 +44,8 @@ class TaskExtras {
   bodyCancelled: CancelledError | null = null;
   joiners: Continuation[] | null = null;
   controller: AbortController | null = null;
+  /** The inner scopes (withTimeout, taskGroup...) of this task that have handed out a signal. */
+  signalScopes: Set<CancelScope> | null = null;
   moreWaits: Set<Continuation> | null = null;
   pctPriority = 0;
 }
@@ -129,21 +137,42 @@ export class Task<T = unknown>
     deliverCancel(this);
   }
 
-  /** An AbortSignal aborted when the task is cancelled, for any Node API that takes one. */
+  /**
+   * An AbortSignal aborted when the task is cancelled (directly or through its parent), for
+   * any Node API that takes one. Inside a `withTimeout` or a task group, `abortSignal()`
+   * gives the signal of that inner scope, which also aborts at its deadline.
+   */
   get signal(): AbortSignal {
     const extras = this.more();
     if (extras.controller === null) {
       extras.controller = new AbortController();
-      const cancelled = cancelledScope(this);
-      if (cancelled !== null) this.abortSignal(cancelled.cancelReason);
+      abortIfCancelled(this);
     }
     return extras.controller.signal;
   }
 
+  /** @internal The task's own AbortController, once its signal was asked for. */
+  get controller(): AbortController | null {
+    return this.extras?.controller ?? null;
+  }
+
+  /** @internal An inner scope handed out a signal: abort it when the scope is cancelled. */
+  watchSignal(scope: CancelScope): void {
+    (this.more().signalScopes ??= new Set()).add(scope);
+  }
+
   /** @internal */
-  abortSignal(reason: unknown): void {
-    const controller = this.extras?.controller;
-    if (controller && !controller.signal.aborted) controller.abort(new CancelledError(reason));
+  unwatchSignal(scope: CancelScope): void {
+    this.extras?.signalScopes?.delete(scope);
+  }
+
+  /** @internal Aborts the signals of the task and its inner scopes that are now cancelled. */
+  abortSignals(): void {
+    const extras = this.extras;
+    if (extras === null) return;
+    if (extras.controller !== null) abortIfCancelled(this);
+    if (extras.signalScopes !== null)
+      for (const scope of extras.signalScopes) abortIfCancelled(scope);
   }
 
   /** @internal */
@@ -278,8 +307,8 @@ export class Task<T = unknown>
     if (this.stage === ASYNC_RUNNING || typeof this.stage === 'function') this.dropPendingAwaits();
     this.stage = BODY_DONE;
     if (ok) this.outcome = value;
-    else if (value instanceof CancelledError && cancelledScope(this) !== null) {
-      this.more().bodyCancelled = value;
+    else if (cancellationOf(value) !== null && cancelledScope(this) !== null) {
+      this.more().bodyCancelled = cancellationOf(value);
     } else this.fail(value);
     if (this.status === 'running') this.status = 'waiting';
     this.maybeFinish();

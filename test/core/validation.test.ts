@@ -120,7 +120,7 @@ test('scopes validate their deadline and body', () => {
 test('foreign waits validate what they wait on', () => {
   assert.throws(
     () => until(5 as never),
-    /until\(promise\): promise must be a promise or thenable, got 5/,
+    /until\(promise\): promise must be a promise, a thenable or a function \(signal\) => promise, got 5/,
   );
   assert.throws(() => until({} as never), /got an instance of Object/);
   assert.throws(

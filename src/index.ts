@@ -48,5 +48,19 @@ export {
 } from './sync/errors.js';
 export { ParkingLot, LotNode, type ParkingLotStatistics } from './core/parking-lot.js';
 
+// §6 Non-blocking replacements
+export { Stream, type ReadUntilOptions } from './io/stream.js';
+export { connect, type ConnectOptions } from './io/tcp.js';
+export { listen, TcpServer, type ListenOptions } from './io/tcp-server.js';
+export { Server, type CloseOptions, type OnError, type HandlerFailure } from './io/server.js';
+export {
+  BusyResourceError,
+  ClosedResourceError,
+  IncompleteReadError,
+  LimitOverrunError,
+  RemoteError,
+  WorkerExitedError,
+} from './io/errors.js';
+
 // §7 Guarding the pitfalls (the part the core needs)
 export { dumpTasks } from './core/dump-tasks.js';

@@ -14,6 +14,8 @@
  * - The server task waits on simul Events, not on foreign waits: an idle server does not
  *   freeze the virtual clock (its connections' reads do, while they wait for real bytes).
  */
+/* eslint-disable @typescript-eslint/no-this-alias -- the register functions are named (the
+   name shows in dumps of what a task waits on), so they reach the instance through a local */
 import type { AddressInfo } from 'node:net';
 import type { Server as NetServer } from 'node:net';
 import { spawn } from '../core/spawn.js';

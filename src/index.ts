@@ -54,6 +54,15 @@ export { connect, type ConnectOptions } from './io/tcp.js';
 export { listen, TcpServer, type ListenOptions } from './io/tcp-server.js';
 export { Server, type CloseOptions, type OnError, type HandlerFailure } from './io/server.js';
 export {
+  spawnProcess,
+  exec,
+  Process,
+  type SpawnProcessOptions,
+  type ProcessStatus,
+  type ExecOptions,
+  type ExecResult,
+} from './io/subprocess.js';
+export {
   BusyResourceError,
   ClosedResourceError,
   IncompleteReadError,

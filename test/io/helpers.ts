@@ -27,12 +27,11 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** How many live processes run `needle` in their command line (zombies excluded). */
-export function countProcesses(needle: string): number {
+/** How many live (non-zombie) processes have a command line starting with `command`. */
+export function countProcesses(command: string): number {
   const out = spawnSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' }).stdout;
-  return out
-    .split('\n')
-    .filter(
-      (line) => line.includes(needle) && !line.trim().startsWith('Z') && !line.includes('ps -eo'),
-    ).length;
+  return out.split('\n').filter((line) => {
+    const m = /^\s*(\S+)\s+(.*)$/.exec(line);
+    return m !== null && !m[1].startsWith('Z') && m[2].startsWith(command);
+  }).length;
 }

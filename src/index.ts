@@ -62,6 +62,9 @@ export {
   type ExecOptions,
   type ExecResult,
 } from './io/subprocess.js';
+export { fs } from './io/fs.js';
+export { dns } from './io/dns.js';
+export type { AsOperations, AsOperation } from './io/as-operations.js';
 export {
   BusyResourceError,
   ClosedResourceError,

@@ -7,6 +7,8 @@
  * 5 s), then sends SIGKILL; the same happens to what is left of the group when the direct
  * child exits on its own. No orphan survives its task.
  */
+/* eslint-disable @typescript-eslint/no-this-alias -- named register functions (they name the
+   wait in dumps) reach their instance through a local */
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import { fromCallback } from '../core/foreign.js';
 import type { Operation } from '../core/operation.js';

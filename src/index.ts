@@ -66,6 +66,15 @@ export { fs } from './io/fs.js';
 export { dns } from './io/dns.js';
 export type { AsOperations, AsOperation } from './io/as-operations.js';
 export {
+  toThread,
+  toProcess,
+  shutdownExecutors,
+  executorStatistics,
+  EXECUTOR_SIZE,
+} from './io/executors.js';
+export type { Job } from './io/job.js';
+export { transfer, Transfer } from './io/transfer.js';
+export {
   BusyResourceError,
   ClosedResourceError,
   IncompleteReadError,

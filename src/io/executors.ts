@@ -1,0 +1,116 @@
+/**
+ * Executors (SPEC §6): `toThread` and `toProcess` run a CPU-bound job elsewhere so the loop
+ * keeps serving everything else — the talk's answer to "a CPU-heavy task stalls
+ * everything" and to "use every core".
+ *
+ * - Threads: a piscina pool (chosen over tinypool by measurement: see docs/io.md and the
+ *   `executors` benchmark), sized to the machine's cores, created on first use. Idle threads
+ *   are unreferenced, so they never keep a finished program alive.
+ * - Processes: simul's own pool over child_process.fork (process-pool.ts), same sizing.
+ * - Each job is a foreign wait the loop knows about, cancellable: the scope's AbortSignal
+ *   goes to the pool, which drops a queued job and stops a running one (piscina terminates
+ *   the thread, the process pool kills the process; both start a fresh one on demand).
+ * - A job's error comes back as `RemoteError` with the worker's stack.
+ * - `shutdownExecutors()` stops both pools (they start again on the next job).
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import { until } from '../core/foreign.js';
+import type { Operation } from '../core/operation.js';
+import { ERROR_MARK, rebuildError, resolveJob, type Job, type SerializedError } from './job.js';
+import { unwrapTransfers } from './transfer.js';
+import { JobFailure, ProcessPool } from './process-pool.js';
+
+const THREAD_WORKER = new URL('./thread-worker.js', import.meta.url).href;
+
+/** The number of workers each pool runs at most: the machine's cores. */
+export const EXECUTOR_SIZE = os.availableParallelism?.() ?? os.cpus().length;
+
+let threadPool: Piscina | null = null;
+let processPool: ProcessPool | null = null;
+
+function threads(): Piscina {
+  return (threadPool ??= new Piscina({
+    filename: THREAD_WORKER,
+    minThreads: EXECUTOR_SIZE,
+    maxThreads: EXECUTOR_SIZE,
+    // Argument checks happen in toThread; an unbounded queue keeps the semantics of a
+    // Promise-returning call (back-pressure is the caller's concurrency, e.g. a Semaphore).
+    maxQueue: Infinity,
+  }));
+}
+
+function processes(): ProcessPool {
+  return (processPool ??= new ProcessPool(EXECUTOR_SIZE));
+}
+
+function threadResult(result: unknown): unknown {
+  if (result !== null && typeof result === 'object' && ERROR_MARK in result) {
+    throw rebuildError((result as Record<string, SerializedError>)[ERROR_MARK], 'a worker thread');
+  }
+  return result;
+}
+
+function processResult(result: unknown): unknown {
+  if (result instanceof JobFailure) throw rebuildError(result.error, 'a worker process');
+  return result;
+}
+
+/**
+ * Runs `job` (an exported function of a module) in a worker thread with `args`, and returns
+ * what it returns. Arguments and result are copied (structured clone), or moved when wrapped
+ * in `transfer(...)`. Cancelling the wait terminates the thread if the job is running.
+ *
+ * @example
+ * // primes.js: export function countPrimes(limit) { ... }
+ * const job = { module: new URL('./primes.js', import.meta.url), export: 'countPrimes' };
+ * const n = await toThread<number>(job, 10_000_000);
+ */
+export function toThread<R = unknown>(job: Job, ...args: unknown[]): Operation<R> {
+  const { module, export: name } = resolveJob('toThread(job, ...args)', job);
+  return until(function toThreadJob(signal) {
+    const moved = unwrapTransfers(args);
+    return threads()
+      .run(
+        { module, export: name, args: moved.args },
+        { signal, transferList: moved.transferList as never },
+      )
+      .then(threadResult);
+  }) as Operation<R>;
+}
+
+/**
+ * Runs `job` in a worker process with `args` (copied with the 'advanced' serialization:
+ * Buffers, typed arrays, Maps, Dates cross as they are), and returns what it returns.
+ * Cancelling the wait kills the process if the job is running.
+ *
+ * @example
+ * const n = await toProcess<number>({ module: '/abs/path/primes.js', export: 'countPrimes' }, 1e7);
+ */
+export function toProcess<R = unknown>(job: Job, ...args: unknown[]): Operation<R> {
+  const { module, export: name } = resolveJob('toProcess(job, ...args)', job);
+  return until(function toProcessJob(signal) {
+    const { args: plain } = unwrapTransfers(args);
+    return processes().run({ module, export: name, args: plain }, signal).then(processResult);
+  }) as Operation<R>;
+}
+
+/**
+ * Stops the thread and process pools: running jobs fail, workers exit. The next job starts
+ * them again. Idle workers never keep a program alive, so most programs need not call this.
+ *
+ * @example
+ * await shutdownExecutors();
+ */
+export function shutdownExecutors(): Operation<void> {
+  const t = threadPool;
+  const p = processPool;
+  threadPool = null;
+  processPool = null;
+  return until(Promise.all([t?.destroy(), p?.destroy()]).then(() => undefined));
+}
+
+/** How many workers run now, per pool (for tests and dumps). */
+export function executorStatistics(): { threads: number; processes: number } {
+  return { threads: threadPool?.threads.length ?? 0, processes: processPool?.processes ?? 0 };
+}

@@ -52,6 +52,12 @@ export { ParkingLot, LotNode, type ParkingLotStatistics } from './core/parking-l
 export { Stream, type ReadUntilOptions } from './io/stream.js';
 export { connect, type ConnectOptions } from './io/tcp.js';
 export { listen, TcpServer, type ListenOptions } from './io/tcp-server.js';
+export {
+  serveHttp,
+  HttpServer,
+  type ServeHttpOptions,
+  type HttpHandler,
+} from './io/http-server.js';
 export { Server, type CloseOptions, type OnError, type HandlerFailure } from './io/server.js';
 export {
   spawnProcess,

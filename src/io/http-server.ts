@@ -1,0 +1,161 @@
+/**
+ * `serveHttp({ port, host }, handler)`: node:http with each request's `handler(req, res)` in
+ * a task of its own inside the server's scope (see server.ts for what every simul server
+ * shares). HTTP adds:
+ * - a client that disconnects before its response is finished cancels its handler (its
+ *   `finally` blocks run and its `abortSignal()` aborts, so the work it started stops too);
+ * - a handler that throws answers 500 (once: if the response had begun, the connection is
+ *   destroyed instead) and is reported;
+ * - a handler that returns without ending its response has it ended;
+ * - on close, idle keep-alive connections are closed at once and busy ones once their
+ *   request is done, so keep-alive clients never hold the close open.
+ */
+import http from 'node:http';
+import type { Operation } from '../core/operation.js';
+import { fromCallback } from '../core/foreign.js';
+import { checkBody } from '../core/body.js';
+import { Server, checkServerOptions, type OnError } from './server.js';
+import { checkPositiveInteger } from './validate.js';
+
+/** Options of `serveHttp`. */
+export interface ServeHttpOptions {
+  /** The port to listen on; 0 lets the system choose (read it from `server.port`). */
+  port: number;
+  /** The address to listen on (default: every interface, as node does). */
+  host?: string;
+  /** Where handler failures go (default: stderr). */
+  onError?: OnError;
+  /** How long an idle keep-alive connection stays open, in ms (node's default: 5000). */
+  keepAliveTimeoutMs?: number;
+  /** The length of the queue of pending connections (node's default: 511). */
+  backlog?: number;
+}
+
+const KEYS = ['port', 'host', 'onError', 'keepAliveTimeoutMs', 'backlog'] as const;
+
+export type HttpHandler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
+
+/** A listening HTTP server, from `serveHttp`. */
+export class HttpServer extends Server {
+  /** @internal */
+  constructor(
+    netServer: http.Server,
+    onError: OnError,
+    private readonly handler: HttpHandler,
+  ) {
+    super('HTTP', netServer, onError);
+  }
+
+  private get http(): http.Server {
+    return this.netServer as http.Server;
+  }
+
+  /** @internal */
+  request(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!this.accepting) {
+      // A request on a keep-alive connection after close(): refuse it politely.
+      res.writeHead(503, { connection: 'close' }).end();
+      return;
+    }
+    const body = this.handlerBody(
+      this.handler,
+      [req, res],
+      () => ({
+        server: 'HTTP',
+        remoteAddress: req.socket.remoteAddress,
+        remotePort: req.socket.remotePort,
+      }),
+      (outcome) => {
+        if (outcome === 'failed') {
+          if (!res.headersSent) {
+            res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' });
+            res.end('Internal Server Error\n');
+          } else res.destroy();
+        } else if (outcome === 'cancelled') {
+          if (!res.writableEnded) res.destroy();
+          return undefined;
+        } else if (!res.writableEnded) {
+          res.end();
+        }
+        if (res.writableFinished || res.destroyed) return undefined;
+        return responseFinished(res);
+      },
+    );
+    if (this.closed) res.shouldKeepAlive = false;
+    const task = this.spawnHandler(body, 'HTTP request');
+    res.on('close', () => {
+      if (!res.writableFinished) task.cancel('the client disconnected');
+      if (this.closed) this.http.closeIdleConnections();
+    });
+  }
+
+  /** @internal */
+  protected override stopAccepting(): void {
+    super.stopAccepting();
+    this.http.closeIdleConnections();
+  }
+
+  /** @internal */
+  protected override forceClose(): void {
+    this.http.closeAllConnections();
+  }
+}
+
+/** Waits until the response is handed to the OS (or its connection is gone). */
+function responseFinished(res: http.ServerResponse): Operation<void> {
+  return fromCallback<void>(function httpResponseFinished(resolve) {
+    if (res.writableFinished || res.destroyed) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      res.off('finish', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    return () => {
+      res.off('finish', done);
+      res.off('close', done);
+    };
+  });
+}
+
+/**
+ * Serves HTTP on `options.port`: each request runs `handler(req, res)` (node's own request
+ * and response objects) in a task of its own. Resolves once listening; the server's tasks
+ * are children of the calling task, which lives until `server.close()`. For outgoing
+ * requests, use the platform's `fetch` with `abortSignal()`.
+ *
+ * @example
+ * const server = await serveHttp({ port: 8080, host: '127.0.0.1' }, async (req, res) => {
+ *   const data = await until((signal) => fetch(upstream, { signal })); // cancelled if the client leaves
+ *   res.writeHead(200, { 'content-type': 'application/json' });
+ *   res.end(await until(data.text()));
+ * });
+ */
+export function serveHttp(options: ServeHttpOptions, handler: HttpHandler): Operation<HttpServer> {
+  const where = 'serveHttp(options, handler)';
+  const { port, host, onError } = checkServerOptions(where, options, KEYS);
+  checkBody(where, 'handler', handler);
+  if (options.keepAliveTimeoutMs !== undefined) {
+    checkPositiveInteger(where, 'options.keepAliveTimeoutMs', options.keepAliveTimeoutMs, 0);
+  }
+  if (options.backlog !== undefined)
+    checkPositiveInteger(where, 'options.backlog', options.backlog);
+  const netServer = http.createServer();
+  if (options.keepAliveTimeoutMs !== undefined) {
+    netServer.keepAliveTimeout = options.keepAliveTimeoutMs;
+  }
+  const server = new HttpServer(netServer, onError, handler);
+  netServer.on('request', (req, res) => server.request(req, res));
+  return server.start((s, done) => {
+    const onListenError = (error: Error): void => done(error);
+    s.once('error', onListenError);
+    s.listen({ port, host, backlog: options.backlog }, () => {
+      s.off('error', onListenError);
+      done();
+    });
+  });
+}

@@ -102,7 +102,7 @@ test('chat-server broadcasts to every other client, and a slow client is dropped
       assert.deepEqual(await lines(alice, 2), ['* bob joined\n', '* slow joined\n']);
       assert.deepEqual(await lines(bob, 1), ['* slow joined\n']);
       // Far more than the slow client's socket buffers and outbox can hold.
-      const n = 20_000;
+      const n = 40_000;
       const text = 'x'.repeat(400);
       const reader = g.spawn(async () => lines(bob, n));
       for (let i = 0; i < n; i++) await alice.write(`${i} ${text}\n`);

@@ -31,13 +31,30 @@ if (impl === 'raw') {
   server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () =>
     process.send?.({ port: (server.address() as net.AddressInfo).port }),
   );
+} else if (impl === 'simul-gen') {
+  await run(function* () {
+    const server = yield* listen(
+      { port: 0, host: '127.0.0.1', backlog: 4096, onError: () => {} },
+      function* (stream) {
+        for (;;) {
+          const chunk = yield* stream.read();
+          if (chunk === null) break;
+          yield* stream.write(chunk);
+        }
+      },
+    );
+    process.send?.({ port: server.port });
+  });
 } else {
   await run(async () => {
     const server = await listen(
       { port: 0, host: '127.0.0.1', backlog: 4096, onError: () => {} },
       async (stream) => {
-        let chunk: Buffer | null;
-        while ((chunk = await stream.read()) !== null) await stream.write(chunk);
+        for (;;) {
+          const chunk = await stream.read();
+          if (chunk === null) break;
+          await stream.write(chunk);
+        }
       },
     );
     process.send?.({ port: server.port });

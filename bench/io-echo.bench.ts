@@ -8,7 +8,9 @@
  *
  * Memory per connection: the server's (heapUsed + external) after a full collection, with
  * every connection open and idle, minus the same before the first connection, divided by
- * the connections; RSS likewise (it also counts memory V8 keeps for later).
+ * the connections; RSS likewise (it also counts memory V8 keeps for later). The simul server
+ * runs once with an async handler and once with a generator handler (the p99 and memory
+ * columns are the async one's).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { formatBytes, quick, ratio, table, verdict } from './harness.js';
@@ -89,7 +91,7 @@ function best(runs: Run[]): Run {
 const results = new Map<string, Run[]>();
 for (let round = 0; round < rounds; round++) {
   for (const connections of sizes) {
-    const order = round % 2 === 0 ? ['raw', 'simul'] : ['simul', 'raw'];
+    const order = round % 2 === 0 ? ['raw', 'simul', 'simul-gen'] : ['simul-gen', 'simul', 'raw'];
     for (const impl of order) {
       process.stderr.write(`io-echo: round ${round + 1}, ${impl}, ${connections} connections\n`);
       const key = `${impl}/${connections}`;
@@ -104,12 +106,15 @@ const rows: unknown[][] = [];
 for (const connections of sizes) {
   const raw = best(results.get(`raw/${connections}`) as Run[]);
   const simul = best(results.get(`simul/${connections}`) as Run[]);
+  const gen = best(results.get(`simul-gen/${connections}`) as Run[]);
   const throughput = simul.rate / raw.rate;
+  const genThroughput = gen.rate / raw.rate;
   rows.push([
     connections.toLocaleString('en'),
     `${Math.round(raw.rate).toLocaleString('en')}/s`,
     `${Math.round(simul.rate).toLocaleString('en')}/s`,
     `${throughput.toFixed(2)} (${throughput >= 0.9 ? 'met' : '**missed**'})`,
+    `${genThroughput.toFixed(2)} (${genThroughput >= 0.9 ? 'met' : '**missed**'})`,
     `${raw.p99.toFixed(1)} ms`,
     `${simul.p99.toFixed(1)} ms`,
     ratio(simul.p99, raw.p99),
@@ -132,8 +137,9 @@ console.log(
       [
         'connections',
         'raw node:net',
-        'simul',
-        'throughput simul/raw',
+        'simul (async handler)',
+        'throughput simul (async handler) / raw',
+        'throughput simul (generator handler) / raw',
         'p99 raw',
         'p99 simul',
         'p99 x vs raw',

@@ -14,7 +14,7 @@ import http from 'node:http';
 import type { Operation } from '../core/operation.js';
 import { fromCallback } from '../core/foreign.js';
 import { checkBody } from '../core/body.js';
-import { Server, checkServerOptions, type OnError } from './server.js';
+import { Server, checkServerOptions, type HandlerFailure, type OnError } from './server.js';
 import { checkPositiveInteger } from './validate.js';
 
 /** Options of `serveHttp`. */
@@ -57,36 +57,41 @@ export class HttpServer extends Server {
       res.writeHead(503, { connection: 'close' }).end();
       return;
     }
-    const body = this.handlerBody(
-      this.handler,
-      [req, res],
-      () => ({
-        server: 'HTTP',
-        remoteAddress: req.socket.remoteAddress,
-        remotePort: req.socket.remotePort,
-      }),
-      (outcome) => {
-        if (outcome === 'failed') {
-          if (!res.headersSent) {
-            res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' });
-            res.end('Internal Server Error\n');
-          } else res.destroy();
-        } else if (outcome === 'cancelled') {
-          if (!res.writableEnded) res.destroy();
-          return undefined;
-        } else if (!res.writableEnded) {
-          res.end();
-        }
-        if (res.writableFinished || res.destroyed) return undefined;
-        return responseFinished(res);
-      },
-    );
+    const body = this.handlerBody(this.handler, req, res);
     if (this.closed) res.shouldKeepAlive = false;
     const task = this.spawnHandler(body, 'HTTP request');
     res.on('close', () => {
       if (!res.writableFinished) task.cancel('the client disconnected');
       if (this.closed) this.http.closeIdleConnections();
     });
+  }
+
+  /** @internal */
+  protected peer(req: unknown): HandlerFailure {
+    const socket = (req as http.IncomingMessage).socket;
+    return { server: 'HTTP', remoteAddress: socket.remoteAddress, remotePort: socket.remotePort };
+  }
+
+  /** @internal */
+  protected finish(
+    outcome: 'done' | 'failed' | 'cancelled',
+    _req: unknown,
+    response: unknown,
+  ): Operation<void> | void {
+    const res = response as http.ServerResponse;
+    if (outcome === 'failed') {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' });
+        res.end('Internal Server Error\n');
+      } else res.destroy();
+    } else if (outcome === 'cancelled') {
+      if (!res.writableEnded) res.destroy();
+      return undefined;
+    } else if (!res.writableEnded) {
+      res.end();
+    }
+    if (res.writableFinished || res.destroyed) return undefined;
+    return responseFinished(res);
   }
 
   /** @internal */

@@ -11,7 +11,8 @@
 const EMPTY = Buffer.alloc(0);
 
 export class ReadBuffer {
-  private chunks: Buffer[] = [];
+  /** Null while empty: an idle connection keeps no array (memory per connection counts). */
+  private chunks: Buffer[] | null = null;
   /** Index of the first unread chunk in `chunks`. */
   private first = 0;
   /** Bytes already taken from the first unread chunk. */
@@ -21,14 +22,15 @@ export class ReadBuffer {
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
+    (this.chunks ??= []).push(chunk);
     this.length += chunk.length;
   }
 
   /** Removes and returns the first `n` bytes (`n <= length`). */
   take(n: number): Buffer {
     if (n === 0) return EMPTY;
-    const head = this.chunks[this.first];
+    const chunks = this.chunks as Buffer[];
+    const head = chunks[this.first];
     const available = head.length - this.offset;
     if (n <= available) {
       // Within one chunk: a view, no copy.
@@ -39,7 +41,7 @@ export class ReadBuffer {
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
-      const chunk = this.chunks[this.first];
+      const chunk = (this.chunks as Buffer[])[this.first];
       const from = this.offset;
       const count = Math.min(n - filled, chunk.length - from);
       chunk.copy(out, filled, from, from + count);
@@ -51,7 +53,7 @@ export class ReadBuffer {
 
   /** Removes and returns everything, up to `max` bytes; a whole first chunk is not copied. */
   takeUpTo(max: number): Buffer {
-    const head = this.chunks[this.first];
+    const head = (this.chunks as Buffer[])[this.first];
     const available = head.length - this.offset;
     // Hand out the first chunk alone rather than copying several: a read returns what has
     // arrived, not necessarily all of it (as node's own 'data' events do).
@@ -64,6 +66,7 @@ export class ReadBuffer {
    */
   indexOf(sep: Buffer, from = 0): number {
     const chunks = this.chunks;
+    if (chunks === null) return -1;
     const n = chunks.length;
     const L = sep.length;
     let base = -this.offset; // position of chunks[i][0]
@@ -97,15 +100,16 @@ export class ReadBuffer {
   private consume(n: number): void {
     this.length -= n;
     this.offset += n;
-    const head = this.chunks[this.first];
+    const chunks = this.chunks as Buffer[];
+    const head = chunks[this.first];
     if (this.offset === head.length) {
       this.offset = 0;
       this.first++;
-      if (this.first === this.chunks.length) {
-        this.chunks.length = 0;
+      if (this.first === chunks.length) {
+        this.chunks = null;
         this.first = 0;
-      } else if (this.first >= 64 && this.first * 2 >= this.chunks.length) {
-        this.chunks.splice(0, this.first);
+      } else if (this.first >= 64 && this.first * 2 >= chunks.length) {
+        chunks.splice(0, this.first);
         this.first = 0;
       }
     }

@@ -205,58 +205,79 @@ export abstract class Server {
     this.onError(error, { server: this.kind, remoteAddress: undefined, remotePort: undefined });
   }
 
+  /** @internal Who the peer of a handler is, for `onError`. */
+  protected abstract peer(a: unknown, b: unknown): HandlerFailure;
+
+  /** @internal After the handler: close its connection (or answer its request). */
+  protected abstract finish(
+    outcome: 'done' | 'failed' | 'cancelled',
+    a: unknown,
+    b: unknown,
+  ): Operation<void> | void;
+
   /**
-   * @internal The body of a handler task: runs `handler(...args)` in whatever style it is
-   * written, reports its failure, and calls `after(failed)` to close the connection; the
-   * error never leaves the task (it would cancel the whole server).
+   * @internal The body of a handler task: runs `handler(a, b)` in whatever style it is
+   * written, reports its failure, and calls `finish` to close the connection; the error never
+   * leaves the task (it would cancel the whole server). No closure but the body itself per
+   * connection (memory per connection is a benchmark target).
    */
   protected handlerBody(
     handler: (...args: never[]) => unknown,
-    args: unknown[],
-    where: () => HandlerFailure,
-    after: (outcome: 'done' | 'failed' | 'cancelled') => Operation<void> | void,
+    a: unknown,
+    b?: unknown,
   ): () => unknown {
-    const server = this;
-    const call = handler as (...args: unknown[]) => unknown;
+    const call = handler as (a: unknown, b: unknown) => unknown;
     if (handler instanceof GeneratorFunction) {
-      return function* handlerTask(): Generator<unknown, void, unknown> {
-        let outcome: 'done' | 'failed' | 'cancelled' = 'done';
-        try {
-          yield* call(...args) as Iterable<unknown>;
-        } catch (error) {
-          outcome = server.classify(error, where);
-        } finally {
-          try {
-            const closing = after(outcome);
-            if (closing !== undefined) yield* closing;
-          } finally {
-            server.handlerExited();
-          }
-        }
-      };
+      return () => this.runGenerator(call, a, b);
     }
-    return async function handlerTask(): Promise<void> {
-      let outcome: 'done' | 'failed' | 'cancelled' = 'done';
-      try {
-        const result = call(...args);
-        if (isIterator(result)) await taskGroup(() => result);
-        else await result;
-      } catch (error) {
-        outcome = server.classify(error, where);
-      } finally {
-        try {
-          const closing = after(outcome);
-          if (closing !== undefined) await closing;
-        } finally {
-          server.handlerExited();
-        }
-      }
-    };
+    return () => this.runAsync(call, a, b);
   }
 
-  private classify(error: unknown, where: () => HandlerFailure): 'failed' | 'cancelled' {
+  private *runGenerator(
+    call: (a: unknown, b: unknown) => unknown,
+    a: unknown,
+    b: unknown,
+  ): Generator<unknown, void, unknown> {
+    let outcome: 'done' | 'failed' | 'cancelled' = 'done';
+    try {
+      yield* call(a, b) as Iterable<unknown>;
+    } catch (error) {
+      outcome = this.classify(error, a, b);
+    } finally {
+      try {
+        const closing = this.finish(outcome, a, b);
+        if (closing !== undefined) yield* closing;
+      } finally {
+        this.handlerExited();
+      }
+    }
+  }
+
+  private async runAsync(
+    call: (a: unknown, b: unknown) => unknown,
+    a: unknown,
+    b: unknown,
+  ): Promise<void> {
+    let outcome: 'done' | 'failed' | 'cancelled' = 'done';
+    try {
+      const result = call(a, b);
+      if (isIterator(result)) await taskGroup(() => result);
+      else await result;
+    } catch (error) {
+      outcome = this.classify(error, a, b);
+    } finally {
+      try {
+        const closing = this.finish(outcome, a, b);
+        if (closing !== undefined) await closing;
+      } finally {
+        this.handlerExited();
+      }
+    }
+  }
+
+  private classify(error: unknown, a: unknown, b: unknown): 'failed' | 'cancelled' {
     if (cancellationOf(error) !== null && current().signal.aborted) return 'cancelled';
-    this.onError(error, where());
+    this.onError(error, this.peer(a, b));
     return 'failed';
   }
 

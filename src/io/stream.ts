@@ -47,10 +47,6 @@ const enum Kind {
   Next,
 }
 
-interface UntilState {
-  scanned: number;
-}
-
 /** Options of `readUntil`. */
 export interface ReadUntilOptions {
   /** The longest line accepted, separator included, in bytes (default 65,536). */
@@ -68,8 +64,14 @@ export class Stream implements AsyncIterable<Buffer> {
   private paused = false;
   /** Bytes the pending read needs buffered before it can complete. */
   private need = 0;
-  private reader: (() => boolean) | null = null;
   private readBusy = false;
+  private readKind = Kind.Read;
+  private readN = 0;
+  private readSep: Buffer | null = null;
+  /** How far readUntil has searched the buffer for its separator. */
+  private scanned = 0;
+  private readResolve: ((value: unknown) => void) | null = null;
+  private readReject: ((error: unknown) => void) | null = null;
   private writer: ((error: Error | null) => void) | null = null;
   private writeBusy = false;
   private closeWaiters: (() => void)[] | null = null;
@@ -192,11 +194,20 @@ export class Stream implements AsyncIterable<Buffer> {
   }
 
   private readOp(kind: Kind, n: number, sep: Buffer | null): Operation<unknown> {
-    const state: UntilState = { scanned: 0 };
     const stream = this;
-    return fromCallback(function streamRead(resolve, reject) {
+    // One closure per read, which is also its own cleanup (called with no arguments when
+    // the wait is cancelled): the pending read's state lives in the stream's fields, so an
+    // idle connection holds no more than this (memory per connection is a benchmark target).
+    return fromCallback(function streamRead(
+      resolve?: (v: unknown) => void,
+      reject?: (e: unknown) => void,
+    ) {
+      if (resolve === undefined) {
+        stream.readDone();
+        return;
+      }
       if (stream.readBusy) {
-        reject(
+        (reject as (e: unknown) => void)(
           new BusyResourceError(
             `${stream.label}: another task is already reading this stream; ` +
               'read from one task at a time (or pass the chunks on through a Channel)',
@@ -204,39 +215,49 @@ export class Stream implements AsyncIterable<Buffer> {
         );
         return;
       }
-      state.scanned = 0;
-      const attempt = (): boolean => {
-        let result: unknown;
-        try {
-          result = stream.attempt(kind, n, sep, state);
-        } catch (error) {
-          stream.readDone();
-          reject(error);
-          return true;
-        }
-        if (result === NOT_YET) return false;
-        stream.readDone();
-        resolve(result);
-        return true;
-      };
-      if (attempt()) return;
+      stream.readKind = kind;
+      stream.readN = n;
+      stream.readSep = sep;
+      stream.scanned = 0;
+      stream.readResolve = resolve;
+      stream.readReject = reject as (e: unknown) => void;
+      if (stream.attemptRead()) return;
       stream.readBusy = true;
-      stream.reader = attempt;
       stream.need = kind === Kind.Exactly || kind === Kind.Until ? n : 1;
       stream.flow();
-      return () => stream.readDone();
-    });
+      return streamRead as () => void;
+    } as (resolve: (v: unknown) => void, reject: (e: unknown) => void) => () => void);
+  }
+
+  /** Completes the pending read if it can be answered now; returns whether it was. */
+  private attemptRead(): boolean {
+    let result: unknown;
+    try {
+      result = this.attempt(this.readKind, this.readN, this.readSep);
+    } catch (error) {
+      const reject = this.readReject;
+      this.readDone();
+      reject?.(error);
+      return true;
+    }
+    if (result === NOT_YET) return false;
+    const resolve = this.readResolve;
+    this.readDone();
+    resolve?.(result);
+    return true;
   }
 
   private readDone(): void {
     this.readBusy = false;
-    this.reader = null;
+    this.readResolve = null;
+    this.readReject = null;
+    this.readSep = null;
     this.need = 0;
     this.flow();
   }
 
   /** A read's answer now, or NOT_YET; throws the read's error. */
-  private attempt(kind: Kind, n: number, sep: Buffer | null, state: UntilState): unknown {
+  private attempt(kind: Kind, n: number, sep: Buffer | null): unknown {
     const buffer = this.buffer;
     switch (kind) {
       case Kind.Read:
@@ -259,7 +280,7 @@ export class Stream implements AsyncIterable<Buffer> {
         return NOT_YET;
       case Kind.Until: {
         const s = sep as Buffer;
-        const i = buffer.indexOf(s, state.scanned);
+        const i = buffer.indexOf(s, this.scanned);
         if (i >= 0) {
           if (i + s.length > n) {
             throw new LimitOverrunError(
@@ -269,7 +290,7 @@ export class Stream implements AsyncIterable<Buffer> {
           }
           return buffer.take(i + s.length);
         }
-        state.scanned = Math.max(0, buffer.length - s.length + 1);
+        this.scanned = Math.max(0, buffer.length - s.length + 1);
         if (buffer.length >= n) {
           throw new LimitOverrunError(
             `${this.label}: no separator within the limit of ${n} bytes (the bytes stay unread)`,
@@ -472,15 +493,17 @@ export class Stream implements AsyncIterable<Buffer> {
       return;
     }
     this.ownerSignal = signal;
+    this.onOwnerAbort = () => this.destroy();
     signal.addEventListener('abort', this.onOwnerAbort);
   }
 
-  private readonly onOwnerAbort = (): void => this.destroy();
+  private onOwnerAbort: (() => void) | null = null;
 
   private unbind(): void {
     if (this.ownerSignal !== null) {
-      this.ownerSignal.removeEventListener('abort', this.onOwnerAbort);
+      this.ownerSignal.removeEventListener('abort', this.onOwnerAbort as () => void);
       this.ownerSignal = null;
+      this.onOwnerAbort = null;
     }
   }
 
@@ -489,19 +512,19 @@ export class Stream implements AsyncIterable<Buffer> {
   /** @internal */
   received(chunk: Buffer | string): void {
     this.buffer.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    if (this.reader === null || !this.reader()) this.flow();
+    if (!this.readBusy || !this.attemptRead()) this.flow();
   }
 
   /** @internal */
   ended(): void {
     this.eof = true;
-    this.reader?.();
+    if (this.readBusy) this.attemptRead();
   }
 
   /** @internal */
   failed(error: Error): void {
     if (this.failure === null) this.failure = error;
-    this.reader?.();
+    if (this.readBusy) this.attemptRead();
     this.writer?.(error);
   }
 
@@ -515,7 +538,7 @@ export class Stream implements AsyncIterable<Buffer> {
     if (--this.openSources > 0) return;
     this.sourceClosed = true;
     this.unbind();
-    this.reader?.();
+    if (this.readBusy) this.attemptRead();
     this.writer?.(this.failure ?? new ClosedResourceError(`${this.label} closed while writing`));
     const waiters = this.closeWaiters;
     this.closeWaiters = null;

@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import type { Operation } from '../core/operation.js';
 import { checkBody } from '../core/body.js';
 import { DEFAULT_HIGH_WATER_MARK, Stream } from './stream.js';
-import { Server, checkServerOptions, type OnError } from './server.js';
+import { Server, checkServerOptions, type HandlerFailure, type OnError } from './server.js';
 import { checkPositiveInteger, show } from './validate.js';
 
 /** Options of `listen`. */
@@ -64,23 +64,29 @@ export class TcpServer extends Server {
     }
     if (this.noDelay) socket.setNoDelay(true);
     const stream = new Stream(socket, socket, this.label, this.highWaterMark);
-    const body = this.handlerBody(
-      this.handler,
-      [stream],
-      () => ({
-        server: this.kind,
-        remoteAddress: socket.remoteAddress,
-        remotePort: socket.remotePort,
-      }),
-      (outcome) => {
-        if (outcome !== 'done') {
-          stream.destroy();
-          return undefined;
-        }
-        return stream.close();
-      },
-    );
-    this.spawnHandler(body, this.label);
+    this.spawnHandler(this.handlerBody(this.handler, stream), this.label);
+  }
+
+  /** @internal */
+  protected peer(stream: unknown): HandlerFailure {
+    const socket = (stream as Stream).socket;
+    return {
+      server: this.kind,
+      remoteAddress: socket?.remoteAddress,
+      remotePort: socket?.remotePort,
+    };
+  }
+
+  /** @internal */
+  protected finish(
+    outcome: 'done' | 'failed' | 'cancelled',
+    stream: unknown,
+  ): Operation<void> | void {
+    if (outcome !== 'done') {
+      (stream as Stream).destroy();
+      return undefined;
+    }
+    return (stream as Stream).close();
   }
 
   private get label(): string {

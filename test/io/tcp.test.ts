@@ -665,3 +665,54 @@ test('arguments are validated: the message names the function, the argument and 
     }
   });
 });
+
+test('a pending socket read is a foreign wait: the virtual clock does not jump past it', async () => {
+  const server = await rawServer((socket) => setTimeout(() => socket.end('late\n'), 50));
+  try {
+    for (const style of styles) {
+      const order: string[] = [];
+      await run(
+        style === 'async'
+          ? async () => {
+              const sleeper = spawn(async () => {
+                await sleep(10_000);
+                order.push('sleep done');
+              });
+              const stream = await connect(portOf(server), LOCAL);
+              order.push(`read ${(await stream.readUntil('\n')).toString().trim()}`);
+              await stream.close();
+              await sleeper;
+            }
+          : function* () {
+              const sleeper = spawn(function* () {
+                yield* sleep(10_000);
+                order.push('sleep done');
+              });
+              const stream = yield* connect(portOf(server), LOCAL);
+              order.push(`read ${(yield* stream.readUntil('\n')).toString().trim()}`);
+              yield* stream.close();
+              yield* sleeper;
+            },
+        { clock: 'virtual' },
+      );
+      assert.deepEqual(order, ['read late', 'sleep done'], style);
+    }
+  } finally {
+    server.close();
+  }
+});
+
+test('server.close() options are validated', async () => {
+  await run(async () => {
+    const server = await listen({ port: 0, host: LOCAL }, () => {});
+    assert.throws(
+      () => server.close({ grace: 1 } as never),
+      /server.close\(options\): options has an unknown key "grace"/,
+    );
+    assert.throws(
+      () => server.close({ graceMs: -5 }),
+      /options.graceMs must be a finite number >= 0, got -5/,
+    );
+    await server.close();
+  });
+});

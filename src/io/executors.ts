@@ -70,12 +70,11 @@ export function toThread<R = unknown>(job: Job, ...args: unknown[]): Operation<R
   const { module, export: name } = resolveJob('toThread(job, ...args)', job);
   return until(function toThreadJob(signal) {
     const moved = unwrapTransfers(args);
-    return threads()
-      .run(
-        { module, export: name, args: moved.args },
-        { signal, transferList: moved.transferList as never },
-      )
-      .then(threadResult);
+    const options =
+      moved.transferList === null
+        ? { signal }
+        : { signal, transferList: moved.transferList as never };
+    return threads().run({ module, export: name, args: moved.args }, options).then(threadResult);
   }) as Operation<R>;
 }
 

@@ -44,7 +44,10 @@ export class HttpServer extends Server {
     private readonly handler: HttpHandler,
   ) {
     super('HTTP', netServer, onError);
+    netServer.once('close', () => (this.netClosed = true));
   }
+
+  private netClosed = false;
 
   private get http(): http.Server {
     return this.netServer as http.Server;
@@ -90,8 +93,32 @@ export class HttpServer extends Server {
     } else if (!res.writableEnded) {
       res.end();
     }
-    if (res.writableFinished || res.destroyed) return undefined;
-    return responseFinished(res);
+    // Not waiting for the response to be flushed: the server's close drains the connections
+    // (see drain), and a wait per request would cost every request.
+    return undefined;
+  }
+
+  /** @internal Waits (up to a second) until node has closed every connection, flushed. */
+  protected override drain(): Operation<void> {
+    const server = this.http;
+    const httpDrain = (resolve: () => void): (() => void) | void => {
+      if (this.netClosed) {
+        resolve();
+        return;
+      }
+      server.closeIdleConnections();
+      const timer = setTimeout(resolve, DRAIN_MS);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      server.once('close', done);
+      return () => {
+        clearTimeout(timer);
+        server.off('close', done);
+      };
+    };
+    return fromCallback<void>(httpDrain);
   }
 
   /** @internal */
@@ -106,26 +133,8 @@ export class HttpServer extends Server {
   }
 }
 
-/** Waits until the response is handed to the OS (or its connection is gone). */
-function responseFinished(res: http.ServerResponse): Operation<void> {
-  return fromCallback<void>(function httpResponseFinished(resolve) {
-    if (res.writableFinished || res.destroyed) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      res.off('finish', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('finish', done);
-    res.on('close', done);
-    return () => {
-      res.off('finish', done);
-      res.off('close', done);
-    };
-  });
-}
+/** How long a closing server waits for its last responses to be flushed. */
+const DRAIN_MS = 1000;
 
 /**
  * Serves HTTP on `options.port`: each request runs `handler(req, res)` (node's own request

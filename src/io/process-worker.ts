@@ -11,12 +11,24 @@ interface Request extends JobMessage {
 }
 
 process.on('message', (request: Request) => {
-  runJob(request).then(
-    (value) =>
-      reply({ id: request.id, ok: true, value: value instanceof Transfer ? value.value : value }),
-    (error: unknown) => reply({ id: request.id, ok: false, error: serializeError(error) }),
-  );
+  let result: unknown;
+  try {
+    result = runJob(request);
+  } catch (error) {
+    reply({ id: request.id, ok: false, error: serializeError(error) });
+    return;
+  }
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+    (result as Promise<unknown>).then(
+      (value) => done(request.id, value),
+      (error: unknown) => reply({ id: request.id, ok: false, error: serializeError(error) }),
+    );
+  } else done(request.id, result);
 });
+
+function done(id: number, value: unknown): void {
+  reply({ id, ok: true, value: value instanceof Transfer ? value.value : value });
+}
 
 function reply(message: { id: number; ok: boolean; value?: unknown; error?: unknown }): void {
   try {

@@ -130,6 +130,11 @@ export abstract class Server {
   /** @internal The grace period is over: force what is left (HTTP closes its sockets). */
   protected forceClose(): void {}
 
+  /** @internal Every handler is done: let the last responses reach their clients (HTTP). */
+  protected drain(): Operation<void> | undefined {
+    return undefined;
+  }
+
   /** @internal Whether a new connection may get a handler task. */
   protected get accepting(): boolean {
     return this.group !== null && !this.closing && !this.finished.isSet();
@@ -189,6 +194,9 @@ export abstract class Server {
         if (server.live > 0) {
           server.forceClose();
           g.cancel(`the server was closed and its grace period of ${server.graceMs} ms is over`);
+        } else {
+          const draining = server.drain();
+          if (draining !== undefined) yield* draining;
         }
       });
     } finally {

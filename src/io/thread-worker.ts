@@ -7,12 +7,22 @@ import { Piscina } from 'piscina';
 import { ERROR_MARK, runJob, serializeError, type JobMessage } from './job.js';
 import { Transfer } from './transfer.js';
 
-export default async function threadJob(message: JobMessage): Promise<unknown> {
+export default function threadJob(message: JobMessage): unknown {
+  let result: unknown;
   try {
-    const result = await runJob(message);
-    if (result instanceof Transfer) return Piscina.move(result.value as ArrayBuffer);
-    return result;
+    result = runJob(message);
   } catch (error) {
     return { [ERROR_MARK]: serializeError(error) };
   }
+  if (isPromise(result))
+    return result.then(pack, (error) => ({ [ERROR_MARK]: serializeError(error) }));
+  return pack(result);
+}
+
+function pack(result: unknown): unknown {
+  return result instanceof Transfer ? Piscina.move(result.value as ArrayBuffer) : result;
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

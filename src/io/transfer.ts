@@ -33,7 +33,11 @@ export function transfer<T extends ArrayBuffer | ArrayBufferView>(value: T): Tra
 }
 
 /** Unwraps Transfer markers in `args`; returns the values and the buffers to move. */
-export function unwrapTransfers(args: unknown[]): { args: unknown[]; transferList: ArrayBuffer[] } {
+export function unwrapTransfers(args: unknown[]): {
+  args: unknown[];
+  transferList: ArrayBuffer[] | null;
+} {
+  if (!args.some((arg) => arg instanceof Transfer)) return { args, transferList: null };
   const transferList: ArrayBuffer[] = [];
   const out = args.map((arg) => {
     if (!(arg instanceof Transfer)) return arg;

@@ -44,6 +44,32 @@ function processes(): ProcessPool {
   return (processPool ??= new ProcessPool(EXECUTOR_SIZE));
 }
 
+/**
+ * Keeps Node's event loop alive while a job is in flight: idle workers are unreferenced (so
+ * they never keep a finished program alive), and a job queued while its worker is still
+ * starting would otherwise leave the event loop with nothing referenced, which ends the
+ * program (simul reports that as a deadlock).
+ */
+let inFlight = 0;
+let keepAlive: ReturnType<typeof setInterval> | null = null;
+
+function jobStarted(): void {
+  if (inFlight++ === 0) keepAlive = setInterval(() => {}, 1 << 30);
+}
+
+function jobEnded(): void {
+  if (--inFlight === 0 && keepAlive !== null) {
+    clearInterval(keepAlive);
+    keepAlive = null;
+  }
+}
+
+function tracked<T>(promise: Promise<T>): Promise<T> {
+  jobStarted();
+  promise.then(jobEnded, jobEnded);
+  return promise;
+}
+
 function threadResult(result: unknown): unknown {
   if (result !== null && typeof result === 'object' && ERROR_MARK in result) {
     throw rebuildError((result as Record<string, SerializedError>)[ERROR_MARK], 'a worker thread');
@@ -74,7 +100,9 @@ export function toThread<R = unknown>(job: Job, ...args: unknown[]): Operation<R
       moved.transferList === null
         ? { signal }
         : { signal, transferList: moved.transferList as never };
-    return threads().run({ module, export: name, args: moved.args }, options).then(threadResult);
+    return tracked(threads().run({ module, export: name, args: moved.args }, options)).then(
+      threadResult,
+    );
   }) as Operation<R>;
 }
 
@@ -90,7 +118,9 @@ export function toProcess<R = unknown>(job: Job, ...args: unknown[]): Operation<
   const { module, export: name } = resolveJob('toProcess(job, ...args)', job);
   return until(function toProcessJob(signal) {
     const { args: plain } = unwrapTransfers(args);
-    return processes().run({ module, export: name, args: plain }, signal).then(processResult);
+    return tracked(processes().run({ module, export: name, args: plain }, signal)).then(
+      processResult,
+    );
   }) as Operation<R>;
 }
 
@@ -106,7 +136,7 @@ export function shutdownExecutors(): Operation<void> {
   const p = processPool;
   threadPool = null;
   processPool = null;
-  return until(Promise.all([t?.destroy(), p?.destroy()]).then(() => undefined));
+  return until(tracked(Promise.all([t?.destroy(), p?.destroy()])).then(() => undefined));
 }
 
 /** How many workers run now, per pool (for tests and dumps). */

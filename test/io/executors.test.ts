@@ -207,21 +207,32 @@ test('a CPU-bound job in a thread leaves the loop free: other tasks keep running
   });
 });
 
-test('a program that used both executors exits by itself once run() is done (idle workers hold nothing)', () => {
+test('a program that used both executors exits by itself once run() is done (idle workers hold nothing), and pending jobs and a shutdown keep it alive until done', () => {
   const dir = mkdtempSync(join(tmpdir(), 'simul-exec-'));
   try {
     const script = join(dir, 'main.mjs');
     const index = new URL('../../src/index.js', import.meta.url).href;
     writeFileSync(
       script,
-      `import { run, toThread, toProcess } from ${JSON.stringify(index)};\n` +
+      `import { all, run, shutdownExecutors, toThread, toProcess } from ${JSON.stringify(index)};\n` +
         `const job = { module: ${JSON.stringify(jobs.href)}, export: 'add' };\n` +
-        `console.log(await run(async () => (await toThread(job, 1, 2)) + (await toProcess(job, 3, 4))));\n`,
+        // A shutdown waits for the workers to exit: it must keep the program alive meanwhile.
+        `for (let i = 0; i < 6; i++) {\n` +
+        `  if ((await run(() => toProcess(job, 1, 2))) !== 3) throw new Error('wrong result');\n` +
+        `  await run(() => shutdownExecutors());\n` +
+        `}\n` +
+        `console.log(3);\n` +
+        `console.log(await run(async () => (await toThread(job, 1, 2)) + (await toProcess(job, 3, 4))));\n` +
+        // Jobs waiting for a worker that is still starting, and a shutdown, keep the program
+        // alive until they are done (idle workers are unreferenced).
+        `console.log(await run(() => all([toThread(job, 1, 1), toThread(job, 2, 2), toProcess(job, 3, 3)])));\n` +
+        `await run(() => shutdownExecutors());\n` +
+        `console.log(await run(() => toThread(job, 5, 5)));\n`,
     );
     const result = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(result.signal, null, 'it had to be killed: something kept it alive');
     assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stdout.trim(), '10');
+    assert.deepEqual(result.stdout.trim().split('\n'), ['3', '10', '[ 2, 4, 6 ]', '10']);
   } finally {
     rmSync(dir, { recursive: true });
   }

@@ -64,10 +64,45 @@ function jobEnded(): void {
   }
 }
 
-function tracked<T>(promise: Promise<T>): Promise<T> {
+/** `promise`, counted in flight until it settles, then checked by `check`: one reaction. */
+function tracked<T>(
+  promise: Promise<T>,
+  check: (value: T) => unknown = (v) => v,
+): Promise<unknown> {
   jobStarted();
-  promise.then(jobEnded, jobEnded);
-  return promise;
+  return promise.then(
+    (value) => {
+      jobEnded();
+      return check(value);
+    },
+    (error: unknown) => {
+      jobEnded();
+      throw error;
+    },
+  );
+}
+
+/** Jobs are usually made once and run many times: their checks are done once. */
+const resolvedJobs = new WeakMap<object, { module: string; export: string }>();
+
+function resolved(where: string, job: Job): { module: string; export: string } {
+  if (job !== null && typeof job === 'object') {
+    const known = resolvedJobs.get(job);
+    if (
+      known !== undefined &&
+      known.module === specifierOf(job) &&
+      known.export === (job.export ?? 'default')
+    ) {
+      return known;
+    }
+  }
+  const r = resolveJob(where, job);
+  resolvedJobs.set(job, r);
+  return r;
+}
+
+function specifierOf(job: Job): string | undefined {
+  return job.module instanceof URL ? job.module.href : undefined;
 }
 
 function threadResult(result: unknown): unknown {
@@ -93,14 +128,15 @@ function processResult(result: unknown): unknown {
  * const n = await toThread<number>(job, 10_000_000);
  */
 export function toThread<R = unknown>(job: Job, ...args: unknown[]): Operation<R> {
-  const { module, export: name } = resolveJob('toThread(job, ...args)', job);
+  const { module, export: name } = resolved('toThread(job, ...args)', job);
   return until(function toThreadJob(signal) {
     const moved = unwrapTransfers(args);
     const options =
       moved.transferList === null
         ? { signal }
         : { signal, transferList: moved.transferList as never };
-    return tracked(threads().run({ module, export: name, args: moved.args }, options)).then(
+    return tracked(
+      threads().run({ module, export: name, args: moved.args }, options),
       threadResult,
     );
   }) as Operation<R>;
@@ -115,12 +151,10 @@ export function toThread<R = unknown>(job: Job, ...args: unknown[]): Operation<R
  * const n = await toProcess<number>({ module: '/abs/path/primes.js', export: 'countPrimes' }, 1e7);
  */
 export function toProcess<R = unknown>(job: Job, ...args: unknown[]): Operation<R> {
-  const { module, export: name } = resolveJob('toProcess(job, ...args)', job);
+  const { module, export: name } = resolved('toProcess(job, ...args)', job);
   return until(function toProcessJob(signal) {
     const { args: plain } = unwrapTransfers(args);
-    return tracked(processes().run({ module, export: name, args: plain }, signal)).then(
-      processResult,
-    );
+    return tracked(processes().run({ module, export: name, args: plain }, signal), processResult);
   }) as Operation<R>;
 }
 
@@ -136,7 +170,9 @@ export function shutdownExecutors(): Operation<void> {
   const p = processPool;
   threadPool = null;
   processPool = null;
-  return until(tracked(Promise.all([t?.destroy(), p?.destroy()])).then(() => undefined));
+  return until(
+    tracked(Promise.all([t?.destroy(), p?.destroy()]), () => undefined),
+  ) as Operation<void>;
 }
 
 /** How many workers run now, per pool (for tests and dumps). */

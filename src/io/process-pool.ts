@@ -25,6 +25,8 @@ interface Pending {
 interface Worker {
   child: ChildProcess;
   job: Pending | null;
+  /** Unreferenced while idle; referenced again when it gets a job. */
+  idleUnref: boolean;
 }
 
 interface Reply {
@@ -92,8 +94,11 @@ export class ProcessPool {
       const job = this.queue.shift() as Pending;
       job.worker = worker;
       worker.job = job;
-      worker.child.ref();
-      worker.child.channel?.ref();
+      if (worker.idleUnref) {
+        worker.child.ref();
+        worker.child.channel?.ref();
+        worker.idleUnref = false;
+      }
       worker.child.send({ id: job.id, ...job.message });
     }
   }
@@ -105,7 +110,7 @@ export class ProcessPool {
       // The test runner's own flags would make the worker run tests.
       execArgv: process.execArgv.filter((flag) => !flag.startsWith('--test')),
     });
-    const worker: Worker = { child, job: null };
+    const worker: Worker = { child, job: null, idleUnref: false };
     this.workers.add(worker);
     child.on('message', (reply: Reply) => this.finished(worker, reply));
     child.on('exit', (code, signal) => this.exited(worker, code, signal));
@@ -118,12 +123,16 @@ export class ProcessPool {
     if (job === null || job.id !== reply.id) return;
     worker.job = null;
     this.settled(job);
-    worker.child.unref();
-    worker.child.channel?.unref();
     this.idle.push(worker);
     if (reply.ok) job.resolve(reply.value);
     else job.resolve(new JobFailure(reply.error as SerializedError));
     this.dispatch();
+    if (worker.job === null) {
+      // Idle now (no job was waiting): it must not keep the program alive.
+      worker.child.unref();
+      worker.child.channel?.unref();
+      worker.idleUnref = true;
+    }
   }
 
   private exited(worker: Worker, code: number | null, signal: string | null): void {

@@ -31,6 +31,9 @@ import {
 /** Default time between SIGTERM and SIGKILL when a process is cancelled. */
 export const DEFAULT_KILL_GRACE_MS = 5000;
 
+/** How long to wait for a process group to vanish after SIGKILL (it only takes a moment). */
+const KILL_WAIT_MS = 2000;
+
 type StdioMode = 'pipe' | 'ignore' | 'inherit';
 
 /** Options of `spawnProcess`. */
@@ -139,7 +142,12 @@ export class Process {
     if (!this.exited || groupAlive(this.pid)) {
       signalGroup(this.pid, 'SIGTERM');
       const gone = yield* groupGone(this.pid, graceMs);
-      if (!gone) signalGroup(this.pid, 'SIGKILL');
+      if (!gone) {
+        signalGroup(this.pid, 'SIGKILL');
+        // SIGKILL is delivered when the kernel next schedules each process: wait until the
+        // group is really gone, so that no member outlives the task even by a moment.
+        yield* groupGone(this.pid, KILL_WAIT_MS);
+      }
     }
     yield* this.wait();
   }

@@ -21,7 +21,8 @@ import {
   type HttpServer,
   type Operation,
 } from 'simul';
-import { isMain } from '../is-main.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 /** What the demo site has seen. */
 export interface SiteStats {
@@ -145,4 +146,15 @@ export async function crawlerDemo(
   );
 }
 
-if (isMain(import.meta.url)) await crawlerDemo();
+if (isProgram()) await crawlerDemo();
+
+/** Whether node was started with this file rather than importing it (the tests import it). */
+function isProgram(): boolean {
+  const started = process.argv[1];
+  // import.meta.url is the file's real path; argv[1] is the path as typed (maybe a symlink).
+  return (
+    started !== undefined &&
+    existsSync(started) &&
+    pathToFileURL(realpathSync(started)).href === import.meta.url
+  );
+}

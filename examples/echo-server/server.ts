@@ -15,7 +15,8 @@ import {
   type TcpServer,
   type Operation,
 } from 'simul';
-import { isMain } from '../is-main.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 export const MAX_LINE = 1024;
 
@@ -63,4 +64,15 @@ async function main(): Promise<void> {
   );
 }
 
-if (isMain(import.meta.url)) await main();
+if (isProgram()) await main();
+
+/** Whether node was started with this file rather than importing it (the tests import it). */
+function isProgram(): boolean {
+  const started = process.argv[1];
+  // import.meta.url is the file's real path; argv[1] is the path as typed (maybe a symlink).
+  return (
+    started !== undefined &&
+    existsSync(started) &&
+    pathToFileURL(realpathSync(started)).href === import.meta.url
+  );
+}

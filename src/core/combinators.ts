@@ -5,7 +5,8 @@
  * combinator returns, instead of being abandoned to run on.
  */
 import { cancellationOf } from './errors.js';
-import { Composite, isWaitable, Operation } from './operation.js';
+import { Composite } from './composite.js';
+import { isWaitable, type Operation } from './operation.js';
 import type { Waitable } from './continuation.js';
 import { taskGroup } from './task-group.js';
 import { until } from './foreign.js';

@@ -3,6 +3,7 @@
  * (a timer and its deadline, a lock and its holder, a queue, a foreign promise...).
  * Used by `dumpTasks()` and by the DeadlockError message.
  */
+import { formatMs } from './clock.js';
 import type { Task } from './task.js';
 
 export function dumpTree(root: Task, now: number): string {
@@ -17,8 +18,4 @@ export function dumpTree(root: Task, now: number): string {
   };
   visit(root, 0);
   return lines.join('\n');
-}
-
-export function formatMs(ms: number): string {
-  return `${Number.isInteger(ms) ? ms : ms.toFixed(3)}ms`;
 }

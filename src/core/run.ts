@@ -5,10 +5,12 @@
 import { RealClock, VirtualClock } from './clock.js';
 import { currentContext } from './context.js';
 import { InvalidStateError } from './errors.js';
-import type { Instrument } from './instrument.js';
+import { InstrumentMonitor, type Instrument } from './instrument.js';
 import { getActiveLoop, Loop } from './loop.js';
 import { createPolicy, type ScheduleOptions } from './schedule.js';
-import { checkBody, type BodyValue } from './body.js';
+import { checkBody } from './body.js';
+import { startTask, type BodyValue, type Task } from './task.js';
+import { dumpTree } from './dump.js';
 import { checkObject, checkOneOf, show } from './validate.js';
 import { DebugMonitor, type DebugOptions, type Warning } from './debug-options.js';
 
@@ -68,11 +70,18 @@ export function run<B extends () => unknown>(
     throw new TypeError(`run: options.name must be a string, got ${show(options.name)}`);
   }
   const debug = DebugMonitor.create(options.debug, options.onWarning);
-  const loop = new Loop({
+  const all = debug === null ? instruments : [...instruments, debug];
+  const monitor = all.length > 0 ? new InstrumentMonitor(all) : null;
+  let root: Task | null = null;
+  const loop: Loop = new Loop({
     clock: clock === 'virtual' ? new VirtualClock() : new RealClock(),
     policy: createPolicy(options.schedule),
-    instruments: debug === null ? instruments : [...instruments, debug],
+    monitor,
     handleSignals: options.handleSignals ?? false,
+    describe: (): string => dumpTree(root as Task, loop.now()),
   });
-  return loop.start<BodyValue<ReturnType<B>>>(main, options.name ?? (main.name || 'main'));
+  if (monitor !== null) monitor.loop = loop;
+  const settled = loop.start<BodyValue<ReturnType<B>>>(() => root as Task);
+  root = startTask(loop, main, options.name ?? (main.name || 'main'), null, null, null);
+  return settled;
 }

@@ -44,13 +44,16 @@ export abstract class SchedulePolicy {
   private replayed = 0;
   constructor(protected readonly replay: readonly number[] = []) {}
 
-  /** Chooses an index among `candidates` (n > 1), records it and returns it. */
-  choose(candidates: ArrayLike<Schedulable>): number {
+  /**
+   * Chooses among `candidates[from..]` (at least two), records the choice and returns it as
+   * an index from `from`: 0 is always the candidate FIFO would take (the oldest).
+   */
+  choose(candidates: ArrayLike<Schedulable>, from: number): number {
     let i: number;
     if (this.replayed < this.replay.length) {
-      i = Math.min(this.replay[this.replayed++], candidates.length - 1);
+      i = Math.min(this.replay[this.replayed++], candidates.length - from - 1);
     } else {
-      i = this.pick(candidates);
+      i = this.pick(candidates, from);
     }
     this.choices.push(i);
     return i;
@@ -66,7 +69,7 @@ export abstract class SchedulePolicy {
     return false;
   }
 
-  protected abstract pick(candidates: ArrayLike<Schedulable>): number;
+  protected abstract pick(candidates: ArrayLike<Schedulable>, from: number): number;
 }
 
 class FifoPolicy extends SchedulePolicy {
@@ -85,8 +88,8 @@ class RandomPolicy extends SchedulePolicy {
   ) {
     super(replay);
   }
-  protected pick(candidates: ArrayLike<Schedulable>): number {
-    return this.random.below(candidates.length);
+  protected pick(candidates: ArrayLike<Schedulable>, from: number): number {
+    return this.random.below(candidates.length - from);
   }
 }
 
@@ -111,12 +114,12 @@ class PctPolicy extends SchedulePolicy {
     const at = this.changePoints.indexOf(this.step);
     if (at >= 0) task.pctPriority = at / this.depth; // below every initial priority, in order
   }
-  protected pick(candidates: ArrayLike<Schedulable>): number {
-    let best = 0;
-    for (let i = 1; i < candidates.length; i++) {
+  protected pick(candidates: ArrayLike<Schedulable>, from: number): number {
+    let best = from;
+    for (let i = from + 1; i < candidates.length; i++) {
       if (candidates[i].priority > candidates[best].priority) best = i;
     }
-    return best;
+    return best - from;
   }
 }
 

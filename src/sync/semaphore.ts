@@ -11,10 +11,12 @@
 import type { Continuation } from '../core/continuation.js';
 import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { InvalidStateError } from '../core/errors.js';
-import { Composite, Operation } from '../core/operation.js';
+import { Composite } from '../core/composite.js';
+import { Operation } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
-import type { BodyValue } from '../core/body.js';
-import { runBody, runningFiber } from '../core/scoped.js';
+import type { BodyValue } from '../core/task.js';
+import { runningFiber } from '../core/scoped.js';
+import { runBody } from '../core/body.js';
 import { checkFunction, checkInteger } from '../core/validate.js';
 import { checkSize, Primitive, type PrimitiveOptions } from './primitive.js';
 

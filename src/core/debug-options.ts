@@ -9,7 +9,7 @@
  */
 import type { Instrument } from './instrument.js';
 import type { Task } from './task.js';
-import { checkObject, show } from './validate.js';
+import { checkKeys, checkObject, optionKeys, show } from './validate.js';
 
 export interface DebugOptions {
   /** Warn when one step of a task runs longer than this (default 100 ms). */
@@ -17,6 +17,8 @@ export interface DebugOptions {
   /** Reporting of blocking `*Sync` calls: only 'off' is available in this version. */
   blockingCalls?: 'off' | 'warn' | 'throw';
 }
+
+const DEBUG_KEYS = optionKeys<DebugOptions>({ slowStepMs: true, blockingCalls: true });
 
 export interface Warning {
   kind: 'slow-step';
@@ -41,7 +43,16 @@ export class DebugMonitor implements Instrument {
       throw new TypeError(`run: options.onWarning must be a function, got ${show(onWarning)}`);
     }
     if (debug === undefined || debug === false) return null;
-    if (debug !== true) checkObject('run', 'options.debug', debug);
+    if (debug !== true) {
+      checkObject('run', 'options.debug', debug);
+      if ('stuckMs' in debug) {
+        // The specification's watchdog option: say it is missing rather than call it a typo.
+        throw new RangeError(
+          'run: options.debug.stuckMs is not available in this version (there is no watchdog yet)',
+        );
+      }
+      checkKeys('run', 'options.debug', debug, DEBUG_KEYS);
+    }
     const options = debug === true ? {} : debug;
     const slowStepMs = options.slowStepMs ?? 100;
     if (typeof slowStepMs !== 'number' || !(slowStepMs >= 0)) {

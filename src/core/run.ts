@@ -9,7 +9,7 @@ import type { Instrument } from './instrument.js';
 import { getActiveLoop, Loop } from './loop.js';
 import { createPolicy, type ScheduleOptions } from './schedule.js';
 import { checkBody, type BodyValue } from './body.js';
-import { checkObject, checkOneOf, show } from './validate.js';
+import { checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 import { DebugMonitor, type DebugOptions, type Warning } from './debug-options.js';
 
 export interface RunOptions {
@@ -28,6 +28,16 @@ export interface RunOptions {
   /** The root task's name (default: main's function name, or 'main'). */
   name?: string;
 }
+
+const RUN_KEYS = optionKeys<RunOptions>({
+  clock: true,
+  schedule: true,
+  debug: true,
+  onWarning: true,
+  instruments: true,
+  handleSignals: true,
+  name: true,
+});
 
 /**
  * Runs `main` as the root task of a new loop.
@@ -49,6 +59,7 @@ export function run<B extends () => unknown>(
   }
   checkBody('run(main)', 'main', main);
   checkObject('run(main, options)', 'options', options);
+  checkKeys('run(main, options)', 'options', options, RUN_KEYS);
   const clock = checkOneOf('run', 'options.clock', options.clock ?? 'real', [
     'real',
     'virtual',

@@ -11,7 +11,7 @@
  * 1/(n·k^(d-1)) per run.
  */
 import { Random } from './random.js';
-import { checkInteger, checkObject, checkOneOf } from './validate.js';
+import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys } from './validate.js';
 
 export type PolicyName = 'fifo' | 'random' | 'pct';
 
@@ -120,9 +120,18 @@ class PctPolicy extends SchedulePolicy {
   }
 }
 
+const SCHEDULE_KEYS = optionKeys<ScheduleOptions>({
+  policy: true,
+  seed: true,
+  depth: true,
+  steps: true,
+  replay: true,
+});
+
 export function createPolicy(options: ScheduleOptions | undefined): SchedulePolicy {
   if (options === undefined) return new FifoPolicy();
   checkObject('run', 'options.schedule', options);
+  checkKeys('run', 'options.schedule', options, SCHEDULE_KEYS);
   const policy = checkOneOf('run', 'options.schedule.policy', options.policy, [
     'fifo',
     'random',

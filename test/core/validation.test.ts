@@ -260,3 +260,34 @@ test('debug.stuckMs is refused as not available yet, not as a typo', () => {
       'run: options.debug.stuckMs is not available in this version (there is no watchdog yet)',
   });
 });
+
+test('all and race reject a single operation, task or promise, and say to wrap it in an array', async () => {
+  // (The operation's class is whatever sleep() returns; the message names it.)
+  assert.throws(() => all(sleep(1) as never), {
+    name: 'TypeError',
+    message:
+      /^all\(ops\): ops must be an array of operations, got a single operation \(an instance of \w+\); wrap it in an array: all\(\[op\]\)$/,
+  });
+  assert.throws(() => race(Promise.resolve(1) as never), {
+    name: 'TypeError',
+    message:
+      'race(ops): ops must be an array of operations, got a single promise ' +
+      '(an instance of Promise); wrap it in an array: race([op])',
+  });
+  const singleTask =
+    /ops must be an array of operations, got a single operation \(an instance of Task\); wrap it in an array/;
+  await run(async () => {
+    const task = spawn(async () => 1);
+    assert.throws(() => all(task as never), singleTask);
+    assert.throws(() => race(task as never), singleTask);
+    assert.deepEqual(await all([task]), [1]);
+  });
+  await run(function* () {
+    const task = spawn(function* () {
+      return 2;
+    });
+    assert.throws(() => all(task as never), singleTask);
+    assert.throws(() => race(task as never), singleTask);
+    assert.deepEqual(yield* all([task]), [2]);
+  });
+});

@@ -35,35 +35,37 @@ export class DebugMonitor implements Instrument {
     private readonly onWarning: (warning: Warning) => void,
   ) {}
 
+  /** The monitor `options.debug` asks for, if any; `where` is the function called (`run`, `main`). */
   static create(
+    where: string,
     debug: boolean | DebugOptions | undefined,
     onWarning: ((warning: Warning) => void) | undefined,
   ): DebugMonitor | null {
     if (onWarning !== undefined && typeof onWarning !== 'function') {
-      throw new TypeError(`run: options.onWarning must be a function, got ${show(onWarning)}`);
+      throw new TypeError(`${where}: options.onWarning must be a function, got ${show(onWarning)}`);
     }
     if (debug === undefined || debug === false) return null;
     if (debug !== true) {
-      checkObject('run', 'options.debug', debug);
+      checkObject(where, 'options.debug', debug);
       if ('stuckMs' in debug) {
         // The specification's watchdog option: say it is missing rather than call it a typo.
         throw new RangeError(
-          'run: options.debug.stuckMs is not available in this version (there is no watchdog yet)',
+          `${where}: options.debug.stuckMs is not available in this version (there is no watchdog yet)`,
         );
       }
-      checkKeys('run', 'options.debug', debug, DEBUG_KEYS);
+      checkKeys(where, 'options.debug', debug, DEBUG_KEYS);
     }
     const options = debug === true ? {} : debug;
     const slowStepMs = options.slowStepMs ?? 100;
     if (typeof slowStepMs !== 'number' || !(slowStepMs >= 0)) {
       throw new RangeError(
-        `run: options.debug.slowStepMs must be a finite number >= 0, got ${show(slowStepMs)}`,
+        `${where}: options.debug.slowStepMs must be a finite number >= 0, got ${show(slowStepMs)}`,
       );
     }
     const blocking = options.blockingCalls ?? 'off';
     if (blocking !== 'off') {
       throw new RangeError(
-        `run: options.debug.blockingCalls ${show(blocking)} is not available in this version; use 'off'`,
+        `${where}: options.debug.blockingCalls ${show(blocking)} is not available in this version; use 'off'`,
       );
     }
     return new DebugMonitor(

@@ -10,12 +10,18 @@ import { inspect, types } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { TaskGroupError } from './errors.js';
 
-// simul's own files: dist/src/ as it runs, and src/ when a source map points frames back at
-// the TypeScript (node --enable-source-maps). This file lives in dist/src/core/.
-const ownDirs = [
-  new URL('../', import.meta.url),
-  new URL('../../../src/', import.meta.url),
-].flatMap((dir) => [dir.href, fileURLToPath(dir)]);
+const ownDirs = simulDirs();
+
+/**
+ * simul's own files: dist/src/ as it runs, and src/ when a source map points frames back at
+ * the TypeScript (node --enable-source-maps). Bundled into another file, this module cannot
+ * tell simul's frames from the program's, and keeps them all.
+ */
+function simulDirs(): string[] {
+  if (!/\/dist\/src\/core\/error-report\.js$/.test(import.meta.url)) return [];
+  const dirs = [new URL('../', import.meta.url), new URL('../../../src/', import.meta.url)];
+  return dirs.flatMap((dir) => [dir.href, fileURLToPath(dir)]);
+}
 
 /**
  * The report of `error` (any thrown value), several lines without a final newline.

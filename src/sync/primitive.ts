@@ -29,7 +29,7 @@ export interface PrimitiveOptions {
 }
 
 /** The keys of PrimitiveOptions: what a primitive without options of its own accepts. */
-export const PRIMITIVE_KEYS = optionKeys<PrimitiveOptions>({ name: true });
+const PRIMITIVE_KEYS = optionKeys<PrimitiveOptions>({ name: true });
 
 export abstract class Primitive {
   private idLoop: Loop | null = null;

@@ -26,6 +26,16 @@ export type AwaitedValue<A> =
         : never;
 
 function toOperations(where: string, ops: unknown): Iterable<unknown>[] {
+  const single = singleKind(ops);
+  if (single !== null) {
+    // An operation is iterable too (for yield*), so Array.from would take it for a list of
+    // what it yields: all(sleep(1)) would resolve [undefined] instead of failing.
+    const fn = where.slice(0, where.indexOf('('));
+    throw new TypeError(
+      `${where}: ops must be an array of operations, got a single ${single} ` +
+        `(${show(ops)}); wrap it in an array: ${fn}([op])`,
+    );
+  }
   if (
     ops === null ||
     typeof ops !== 'object' ||
@@ -48,6 +58,19 @@ function toOperations(where: string, ops: unknown): Iterable<unknown>[] {
       `${where}: ops[${i}] must be an operation, a task or a promise, got ${show(op)}`,
     );
   });
+}
+
+/** What `ops` is if it is one thing to wait on rather than a list of them; null otherwise. */
+function singleKind(ops: unknown): string | null {
+  if (isWaitable(ops)) return 'operation';
+  if (
+    ops !== null &&
+    typeof ops === 'object' &&
+    typeof (ops as PromiseLike<unknown>).then === 'function'
+  ) {
+    return 'promise';
+  }
+  return null;
 }
 
 /**

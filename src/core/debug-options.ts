@@ -9,7 +9,7 @@
  */
 import type { Instrument } from './instrument.js';
 import type { Task } from './task.js';
-import { checkObject, show } from './validate.js';
+import { checkKeys, checkObject, optionKeys, show } from './validate.js';
 
 export interface DebugOptions {
   /** Warn when one step of a task runs longer than this (default 100 ms). */
@@ -17,6 +17,8 @@ export interface DebugOptions {
   /** Reporting of blocking `*Sync` calls: only 'off' is available in this version. */
   blockingCalls?: 'off' | 'warn' | 'throw';
 }
+
+const DEBUG_KEYS = optionKeys<DebugOptions>({ slowStepMs: true, blockingCalls: true });
 
 export interface Warning {
   kind: 'slow-step';
@@ -33,26 +35,37 @@ export class DebugMonitor implements Instrument {
     private readonly onWarning: (warning: Warning) => void,
   ) {}
 
+  /** The monitor `options.debug` asks for, if any; `where` is the function called (`run`, `main`). */
   static create(
+    where: string,
     debug: boolean | DebugOptions | undefined,
     onWarning: ((warning: Warning) => void) | undefined,
   ): DebugMonitor | null {
     if (onWarning !== undefined && typeof onWarning !== 'function') {
-      throw new TypeError(`run: options.onWarning must be a function, got ${show(onWarning)}`);
+      throw new TypeError(`${where}: options.onWarning must be a function, got ${show(onWarning)}`);
     }
     if (debug === undefined || debug === false) return null;
-    if (debug !== true) checkObject('run', 'options.debug', debug);
+    if (debug !== true) {
+      checkObject(where, 'options.debug', debug);
+      if ('stuckMs' in debug) {
+        // The specification's watchdog option: say it is missing rather than call it a typo.
+        throw new RangeError(
+          `${where}: options.debug.stuckMs is not available in this version (there is no watchdog yet)`,
+        );
+      }
+      checkKeys(where, 'options.debug', debug, DEBUG_KEYS);
+    }
     const options = debug === true ? {} : debug;
     const slowStepMs = options.slowStepMs ?? 100;
     if (typeof slowStepMs !== 'number' || !(slowStepMs >= 0)) {
       throw new RangeError(
-        `run: options.debug.slowStepMs must be a finite number >= 0, got ${show(slowStepMs)}`,
+        `${where}: options.debug.slowStepMs must be a finite number >= 0, got ${show(slowStepMs)}`,
       );
     }
     const blocking = options.blockingCalls ?? 'off';
     if (blocking !== 'off') {
       throw new RangeError(
-        `run: options.debug.blockingCalls ${show(blocking)} is not available in this version; use 'off'`,
+        `${where}: options.debug.blockingCalls ${show(blocking)} is not available in this version; use 'off'`,
       );
     }
     return new DebugMonitor(

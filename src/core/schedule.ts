@@ -11,7 +11,7 @@
  * 1/(n·k^(d-1)) per run.
  */
 import { Random } from './random.js';
-import { checkInteger, checkObject, checkOneOf } from './validate.js';
+import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys } from './validate.js';
 
 export type PolicyName = 'fifo' | 'random' | 'pct';
 
@@ -123,19 +123,29 @@ class PctPolicy extends SchedulePolicy {
   }
 }
 
-export function createPolicy(options: ScheduleOptions | undefined): SchedulePolicy {
+const SCHEDULE_KEYS = optionKeys<ScheduleOptions>({
+  policy: true,
+  seed: true,
+  depth: true,
+  steps: true,
+  replay: true,
+});
+
+/** The policy `options.schedule` asks for; `where` is the function called (`run`, `main`). */
+export function createPolicy(where: string, options: ScheduleOptions | undefined): SchedulePolicy {
   if (options === undefined) return new FifoPolicy();
-  checkObject('run', 'options.schedule', options);
-  const policy = checkOneOf('run', 'options.schedule.policy', options.policy, [
+  checkObject(where, 'options.schedule', options);
+  checkKeys(where, 'options.schedule', options, SCHEDULE_KEYS);
+  const policy = checkOneOf(where, 'options.schedule.policy', options.policy, [
     'fifo',
     'random',
     'pct',
   ] as const);
-  const seed = checkInteger('run', 'options.schedule.seed', options.seed ?? 0, -(2 ** 31));
+  const seed = checkInteger(where, 'options.schedule.seed', options.seed ?? 0, -(2 ** 31));
   const replay = options.replay ?? [];
   if (!Array.isArray(replay) || !replay.every((c) => Number.isInteger(c) && c >= 0)) {
     throw new TypeError(
-      'run: options.schedule.replay must be an array of integers >= 0 (a recorded choice stream)',
+      `${where}: options.schedule.replay must be an array of integers >= 0 (a recorded choice stream)`,
     );
   }
   switch (policy) {
@@ -144,8 +154,8 @@ export function createPolicy(options: ScheduleOptions | undefined): SchedulePoli
     case 'random':
       return new RandomPolicy(new Random(seed), replay);
     case 'pct': {
-      const depth = checkInteger('run', 'options.schedule.depth', options.depth ?? 3, 1);
-      const steps = checkInteger('run', 'options.schedule.steps', options.steps ?? 1000, 1);
+      const depth = checkInteger(where, 'options.schedule.depth', options.depth ?? 3, 1);
+      const steps = checkInteger(where, 'options.schedule.steps', options.steps ?? 1000, 1);
       return new PctPolicy(new Random(seed), depth, steps, replay);
     }
   }

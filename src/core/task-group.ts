@@ -13,15 +13,18 @@ import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
 import { startTask, type BodyValue, type Nursery, type Task } from './task.js';
 import { runningFiber } from './scoped.js';
 import { checkBody, runBody } from './body.js';
-import { checkObject, show } from './validate.js';
+import { checkKeys, checkObject, optionKeys, show } from './validate.js';
 
 export interface SpawnOptions {
   /** A name for dumps, traces and error messages (default: the body function's name). */
   name?: string;
 }
 
+const SPAWN_KEYS = optionKeys<SpawnOptions>({ name: true });
+
 export function checkSpawnOptions(where: string, options: SpawnOptions | undefined): void {
   checkObject(where, 'options', options);
+  checkKeys(where, 'options', options, SPAWN_KEYS);
   if (options?.name !== undefined && typeof options.name !== 'string') {
     throw new TypeError(`${where}: options.name must be a string, got ${show(options.name)}`);
   }

@@ -128,8 +128,9 @@ export abstract class Buffered<T> extends Primitive {
     readonly capacity: number,
     where: string,
     options: PrimitiveOptions | undefined,
+    keys?: readonly string[],
   ) {
-    super(verbs.kind, where, options);
+    super(verbs.kind, where, options, keys);
     this.items = new RingQueue<T>(
       capacity < 16 ? 16 : capacity < 1024 ? nextPowerOfTwo(capacity) : 1024,
     );

@@ -17,8 +17,10 @@ import { ParkingLot } from '../core/parking-lot.js';
 import type { BodyValue } from '../core/task.js';
 import { runningFiber } from '../core/scoped.js';
 import { runBody } from '../core/body.js';
-import { checkFunction, checkInteger } from '../core/validate.js';
+import { checkFunction, checkInteger, optionKeys } from '../core/validate.js';
 import { checkSize, Primitive, type PrimitiveOptions } from './primitive.js';
+
+const SEMAPHORE_KEYS = optionKeys<SemaphoreOptions>({ max: true, name: true });
 
 /** What `Semaphore.statistics()` reports. */
 export interface SemaphoreStatistics {
@@ -74,7 +76,7 @@ export class Semaphore extends Primitive {
   private readonly acquireOp = new AcquirePermit(this);
 
   constructor(n: number, options?: SemaphoreOptions) {
-    super('Semaphore', 'Semaphore(n, options)', options);
+    super('Semaphore', 'Semaphore(n, options)', options, SEMAPHORE_KEYS);
     this.value = checkInteger('Semaphore(n)', 'n', n, 0);
     this.max = checkSize('Semaphore(n, options)', 'options.max', options?.max ?? Infinity, 1);
     if (n > this.max) {

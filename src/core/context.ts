@@ -35,6 +35,9 @@ export const storage = new AsyncLocalStorage<Context>();
 
 let runningFiber: Context | null = null;
 
+/** In `runningFiber` while code that belongs to no task runs (a callback). */
+const NO_TASK = Object.freeze({}) as Context;
+
 export function getRunningFiber(): Context | null {
   return runningFiber;
 }
@@ -43,12 +46,29 @@ export function setRunningFiber(fiber: Context | null): void {
   runningFiber = fiber;
 }
 
+/**
+ * Calls `fn` as code of no task. The loop may be running inside the AsyncLocalStorage context
+ * of the async task whose step just ended (it goes straight on from there), so a callback must
+ * not be taken for that task.
+ */
+export function callOutsideTasks(fn: () => void): void {
+  const previous = runningFiber;
+  runningFiber = NO_TASK;
+  try {
+    fn();
+  } finally {
+    runningFiber = previous;
+  }
+}
+
 export function currentContext(): Context | undefined {
-  return runningFiber ?? storage.getStore();
+  const fiber = runningFiber;
+  if (fiber !== null) return fiber === NO_TASK ? undefined : fiber;
+  return storage.getStore();
 }
 
 export function requireContext(where: string): Context {
-  const ctx = runningFiber ?? storage.getStore();
+  const ctx = currentContext();
   if (ctx === undefined) {
     throw new InvalidStateError(
       `${where} must be called inside a simul task (inside run()); in a generator task, ` +

@@ -4,6 +4,7 @@
  * Used by `dumpTasks()` and by the DeadlockError message.
  */
 import { formatMs } from './clock.js';
+import { IN_FOREIGN_AWAIT } from './step.js';
 import type { Task } from './task.js';
 
 export function dumpTree(root: Task, now: number): string {
@@ -13,6 +14,11 @@ export function dumpTree(root: Task, now: number): string {
     lines.push(`${indent}#${task.id} ${task.name} [${task.state}]`);
     for (const k of task.waits()) {
       if (k.waitingOn !== null) lines.push(`${indent}  waiting on ${k.waitingOn.describe(k)}`);
+    }
+    if (task.asyncState === IN_FOREIGN_AWAIT) {
+      lines.push(
+        `${indent}  waiting on a foreign promise (a raw await: simul cannot interrupt it)`,
+      );
     }
     for (const child of task.children.sort((a, b) => a.id - b.id)) visit(child, depth + 1);
   };

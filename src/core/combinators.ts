@@ -8,6 +8,7 @@ import { cancellationOf } from './errors.js';
 import { Composite } from './composite.js';
 import { isWaitable, type Operation } from './operation.js';
 import type { Waitable } from './continuation.js';
+import { Select } from './select.js';
 import { taskGroup } from './task-group.js';
 import { until } from './foreign.js';
 import { show } from './validate.js';
@@ -100,12 +101,24 @@ export function all<const A extends readonly unknown[]>(
   }) as Operation<{ -readonly [K in keyof A]: AwaitedValue<A[K]> }>;
 }
 
+/** A wait that `race` can undo in one instant (see select.ts): not a composite of its own code. */
+function isPrimitiveWait(op: unknown): op is Waitable {
+  return isWaitable(op) && !(op instanceof Composite);
+}
+
 /**
  * Waits for the first operation to finish, with its value or its error; the others are
  * cancelled and finish before `race` returns.
  *
+ * Among the waits passed to it directly (sleeps, joins, promises, `queue.get()`,
+ * `channel.receive()`, `lock.acquire()`, `sem.acquire()`...) at most one happens, as in Go's
+ * `select`: a loser that could have taken an item or a permit in the same instant leaves it
+ * where it was. A composite operation (withTimeout, taskGroup, all...) runs in a task of its
+ * own and is cancelled if it loses; what it did before that is its own business.
+ *
  * @example
  * const winner = await race([download(mirrorA), download(mirrorB)]);
+ * const job = await race([jobs.get(), sleep(1000)]); // undefined after 1 s, and no job lost
  */
 export function race<const A extends readonly unknown[]>(
   ops: A,
@@ -114,28 +127,47 @@ export function race<const A extends readonly unknown[]>(
   if (list.length === 0) {
     throw new RangeError('race(ops): ops must hold at least one operation, got an empty list');
   }
-  return new Composite(`race(${list.length})`, function* () {
+  const label = `race(${list.length})`;
+  if (list.every(isPrimitiveWait)) {
+    return new Select(label, list as unknown as Waitable[]) as Operation<AwaitedValue<A[number]>>;
+  }
+  const primitives = list.filter(isPrimitiveWait) as unknown as Waitable[];
+  const composites = list.filter((op) => !isPrimitiveWait(op));
+  return new Composite(label, function* () {
     let decided = false;
     let ok = true;
     let outcome: unknown;
     yield* taskGroup(function* (g) {
-      list.forEach((op, i) =>
+      const decide = (isOk: boolean, value: unknown): boolean => {
+        if (decided) return false;
+        decided = true;
+        ok = isOk;
+        outcome = value;
+        g.cancel('lost the race');
+        return true;
+      };
+      if (primitives.length > 0) {
+        // The primitive waits race as one select, decided the instant one of them ends.
+        const select = new Select(label, primitives, (_i, isOk, value) => decide(isOk, value));
+        g.spawn(
+          function* () {
+            try {
+              yield* select;
+            } catch {
+              // its outcome was handed to decide() already, or it lost to a composite
+            }
+          },
+          { name: 'race[waits]' },
+        );
+      }
+      composites.forEach((op, i) =>
         g.spawn(
           function* () {
             try {
               const value = yield* op as Iterable<unknown>;
-              if (!decided) {
-                decided = true;
-                outcome = value;
-                g.cancel('lost the race');
-              }
+              decide(true, value);
             } catch (error) {
-              if (!decided) {
-                decided = true;
-                ok = false;
-                outcome = error;
-                g.cancel('lost the race');
-              } else if (cancellationOf(error) === null) {
+              if (!decide(false, error) && cancellationOf(error) === null) {
                 throw error; // a loser's own failure is never dropped
               }
             }

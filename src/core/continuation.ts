@@ -101,11 +101,22 @@ export abstract class Continuation implements Runnable {
   /** Resumes the continuation; called by the loop from the ready queue. */
   abstract run(): void;
 
+  /**
+   * Declared on the prototype: true for a continuation that is not run by the loop but hands
+   * its outcome on the moment it is woken (a case of a race: see select.ts).
+   */
+  declare readonly relays: boolean;
+
+  /** For a continuation that relays: called by `wake` instead of queueing it. */
+  relay(): void {}
+
   /** PCT ranks continuations by their task's priority. */
   get priority(): number {
     return this.task.pctPriority;
   }
 }
+
+(Continuation.prototype as { relays: boolean }).relays = false;
 
 /** Parks `k` on `on`; the caller returns PENDING. */
 export function park(k: Continuation, on: Waitable, data: unknown = null): typeof PENDING {
@@ -128,6 +139,10 @@ export function wake(k: Continuation, ok: boolean, value: unknown): boolean {
   if (k !== task) task.removeWait(k);
   k.waitingOn = null;
   k.resumeValue = ok ? value : new Thrown(value); // replaces the wait's data
+  if (k.relays) {
+    k.relay();
+    return true;
+  }
   if (task.status === 'waiting') task.status = 'ready';
   task.loop.enqueue(k);
   return true;

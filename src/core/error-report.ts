@@ -65,7 +65,7 @@ function describe(error: unknown, seen: Set<unknown>): string[] {
 }
 
 /** The frames of `stack` that are the program's own, not Node's or simul's. */
-function userFrames(stack: string | undefined): string[] {
+export function userFrames(stack: string | undefined): string[] {
   if (stack === undefined) return [];
   return stack
     .split('\n')

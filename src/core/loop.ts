@@ -86,10 +86,28 @@ export interface LoopMonitor {
   beforeIdle(): void;
 }
 
+/**
+ * What debug mode adds to the loop (debug-options.ts): it hears of the moments a bug shows
+ * that nothing else would report.
+ */
+export interface LoopDebug {
+  /** A piece of async code parked on `op` as continuation `k` (debug mode notes where). */
+  awaitParked(k: Runnable, op: unknown): void;
+  /**
+   * The microtask queue ran dry after `resumed` resumed `owner`'s async code, which neither
+   * parked again nor went into a foreign await: the value went to a combinator (a
+   * `Promise.race`) that no longer waits for it.
+   */
+  resultUnreceived(owner: StepOwner, resumed: Runnable): void;
+  /** A cancel scope's body finished `overrunMs` after its deadline, out of simul's reach. */
+  deadlineOverrun(owner: StepOwner, scope: string, overrunMs: number): void;
+}
+
 export interface LoopConfig {
   clock: Clock;
   policy: SchedulePolicy;
   monitor: LoopMonitor | null;
+  debug: LoopDebug | null;
   handleSignals: boolean;
   /** The task tree as text, for deadlock reports. */
   describe: () => string;
@@ -101,6 +119,7 @@ export class Loop {
   /** True when the policy always takes the oldest runnable, so the loop can skip it. */
   readonly fifo: boolean;
   readonly monitor: LoopMonitor | null;
+  readonly debug: LoopDebug | null;
   /** Task ids are unique within the run, in spawn order. */
   nextTaskId = 1;
   private readonly ready = new RingQueue<Runnable>();
@@ -118,6 +137,8 @@ export class Loop {
   private batchStart = 0;
   /** The task whose async step is running; the next step waits for it. */
   private inFlight: StepOwner | null = null;
+  /** What started the step in flight (for debug reports). */
+  private inFlightRunnable: Runnable | null = null;
   /** Tasks whose async code runs without the loop having resumed it (after a foreign await). */
   private strays: Set<StepOwner> | null = null;
   private pumping = false;
@@ -146,6 +167,7 @@ export class Loop {
     this.policy = config.policy;
     this.fifo = config.policy.isFifo;
     this.monitor = config.monitor;
+    this.debug = config.debug;
     // One bind per loop (a bind costs ~5 µs): every entry point of the loop goes through it.
     const enter = AsyncLocalStorage.bind((work: () => void): void => work());
     const pump = (): void => this.pump();
@@ -296,6 +318,7 @@ export class Loop {
     if (owner.asyncState > 0) {
       // An async step goes on in microtasks: wait for it.
       this.inFlight = owner;
+      this.inFlightRunnable = runnable;
       if (!this.macrotaskArmed) this.armMacrotask();
     } else if (this.monitor !== null) {
       this.monitor.stepEnded(owner);
@@ -309,6 +332,7 @@ export class Loop {
       return;
     }
     this.inFlight = null;
+    this.inFlightRunnable = null;
     if (this.monitor !== null) this.monitor.stepEnded(owner);
     // Straight on with the next step, from inside the `then` (or body end) that reported this
     // one over: a trip through the microtask queue would cost more than the switch itself.
@@ -350,7 +374,11 @@ export class Loop {
     const owner = this.inFlight;
     if (owner !== null) {
       this.inFlight = null;
-      this.stalled(owner);
+      const resumed = this.inFlightRunnable;
+      this.inFlightRunnable = null;
+      if (this.stalled(owner) && this.debug !== null && resumed !== null) {
+        this.debug.resultUnreceived(owner, resumed);
+      }
       if (this.monitor !== null) this.monitor.stepEnded(owner);
     }
     const strays = this.strays;
@@ -360,15 +388,17 @@ export class Loop {
     }
   }
 
-  private stalled(owner: StepOwner): void {
-    if (owner.asyncState <= 0) return;
+  /** Settles a stalled step; true if its code is simply parked (no foreign await). */
+  private stalled(owner: StepOwner): boolean {
+    if (owner.asyncState <= 0) return false;
+    if (owner.status === 'running') owner.status = 'waiting';
     if (owner.inForeignAwait()) {
       owner.asyncState = IN_FOREIGN_AWAIT;
       this.foreignWaits++;
-    } else {
-      owner.asyncState = 0;
+      return false;
     }
-    if (owner.status === 'running') owner.status = 'waiting';
+    owner.asyncState = 0;
+    return true;
   }
 
   private onMacrotask(): void {

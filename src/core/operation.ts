@@ -155,6 +155,8 @@ export function awaitIn(
     return;
   }
   if (result === PENDING) {
+    const debug = task.loop.debug;
+    if (debug !== null) debug.awaitParked(k, op);
     asyncParked(task);
   } else {
     if (claimed !== null) ctx.releaseAwait();

@@ -101,11 +101,16 @@ export function startRun<B extends () => unknown>(
     clock: clock === 'virtual' ? new VirtualClock() : new RealClock(),
     policy: createPolicy(fn, options.schedule),
     monitor,
+    debug,
     handleSignals: options.handleSignals ?? false,
     describe: (): string => dumpTree(root as Task, loop.now()),
   });
   if (monitor !== null) monitor.loop = loop;
   const settled = loop.start<BodyValue<ReturnType<B>>>(() => root as Task);
   root = startTask(loop, main, options.name ?? (main.name || 'main'), null, null, null);
+  if (debug !== null) {
+    const detach = debug.attach();
+    settled.then(detach, detach);
+  }
   return settled;
 }

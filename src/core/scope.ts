@@ -46,6 +46,8 @@ export class CancelScope implements ScopeLike {
   timer: Timer | null = null;
   /** True when the deadline (not an outer cancel) cancelled this scope. */
   expired = false;
+  /** The deadline on the loop's clock, if the scope has one. */
+  deadline = Infinity;
   /** The scope's AbortController, made by the first `abortSignal()` inside it. */
   controller: AbortController | null = null;
 

@@ -38,6 +38,7 @@ function* scoped(
   const task = fiber.task as Task;
   const outer = fiber.scope;
   const scope = new CancelScope(outer, shielded, task);
+  if (ms !== null) scope.deadline = task.loop.now() + ms;
   if (ms === 0) {
     scope.expired = true;
     scope.cancelled = true;
@@ -47,7 +48,17 @@ function* scoped(
   }
   fiber.scope = scope;
   try {
-    return yield* runBody(where, body, task, scope);
+    const value = yield* runBody(where, body, task, scope);
+    const overrunMs = task.loop.now() - scope.deadline;
+    if (overrunMs > 0 && cancelledScope(outer) === null) {
+      // The deadline passed while the body was out of simul's reach (a raw await of a foreign
+      // promise, or synchronous code), and it finished late without noticing: the deadline
+      // is binding all the same, so a late answer is a timeout, not a success.
+      task.loop.debug?.deadlineOverrun(task, `${where}(${ms})`, overrunMs);
+      if (onExpiry === 'throw') throw new TimeoutError(ms as number, { value, overrunMs });
+      return undefined;
+    }
+    return value;
   } catch (error) {
     if (cancellationOf(error) !== null && scope.expired && cancelledScope(outer) === null) {
       if (onExpiry === 'throw') throw new TimeoutError(ms as number);

@@ -72,6 +72,8 @@ class Put<T> extends ImmediateOperation<void> {
 }
 
 class Get<T> extends ImmediateOperation<unknown> {
+  /** It takes something when it completes (for debug mode's dropped-result report). */
+  readonly consumes = true;
   constructor(
     private readonly box: Buffered<T>,
     private readonly mode: boolean,

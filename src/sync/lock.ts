@@ -38,6 +38,8 @@ export interface LockStatistics {
 export type LockOptions = PrimitiveOptions;
 
 class Acquire extends ImmediateOperation<void> {
+  /** It takes something when it completes (for debug mode's dropped-result report). */
+  readonly consumes = true;
   constructor(private readonly lock: Lock) {
     super();
   }

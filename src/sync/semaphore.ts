@@ -39,6 +39,8 @@ export interface SemaphoreOptions extends PrimitiveOptions {
 }
 
 class AcquirePermit extends ImmediateOperation<void> {
+  /** It takes something when it completes (for debug mode's dropped-result report). */
+  readonly consumes = true;
   constructor(private readonly sem: Semaphore) {
     super();
   }

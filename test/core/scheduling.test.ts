@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import {
   callSoon,
   current,
@@ -276,4 +277,84 @@ test('callbacks run outside any task, even when the loop goes on from an async t
     await yieldNow();
   });
   assert.deepEqual(seen, ['outside any task']);
+});
+
+test('property: no starvation; between two steps of a ready task, no other task gets more than two', async () => {
+  // Tasks of both styles that stay ready (they only yield, take a free lock, and, when async,
+  // await native promises inside their steps). Under every policy a task that yields is in the
+  // next batch, so between two of its steps each other task runs at most once in each batch.
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(
+        fc.record({
+          style: fc.constantFrom<'async' | 'generator'>('async', 'generator'),
+          steps: fc.integer({ min: 1, max: 6 }),
+          hops: fc.integer({ min: 0, max: 3 }),
+          lock: fc.boolean(),
+        }),
+        { minLength: 2, maxLength: 6 },
+      ),
+      fc.constantFrom<'fifo' | 'random' | 'pct'>('fifo', 'random', 'pct'),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      async (specs, policy, seed) => {
+        const once = async (): Promise<number[]> => {
+          const trace: number[] = [];
+          const lock = new Lock();
+          await run(
+            async () => {
+              specs.forEach((spec, id) => {
+                const step = (): void => void trace.push(id);
+                if (spec.style === 'async') {
+                  spawn(async () => {
+                    for (let i = 0; i < spec.steps; i++) {
+                      step();
+                      for (let h = 0; h < spec.hops; h++) await Promise.resolve();
+                      if (spec.lock) {
+                        await lock.acquire();
+                        lock.release();
+                      }
+                      await yieldNow();
+                    }
+                  });
+                } else {
+                  spawn(function* () {
+                    for (let i = 0; i < spec.steps; i++) {
+                      step();
+                      if (spec.lock) {
+                        yield* lock.acquire();
+                        lock.release();
+                      }
+                      yield* yieldNow();
+                    }
+                  });
+                }
+              });
+            },
+            { clock: 'virtual', schedule: { policy, seed } },
+          );
+          return trace;
+        };
+        const trace = await once();
+        assert.deepEqual(await once(), trace, 'the same seed gives the same order of steps');
+        assert.equal(
+          trace.length,
+          specs.reduce((sum, spec) => sum + spec.steps, 0),
+        );
+        for (let id = 0; id < specs.length; id++) {
+          const at = trace.flatMap((t, i) => (t === id ? [i] : []));
+          for (let j = 1; j < at.length; j++) {
+            const between = trace.slice(at[j - 1] + 1, at[j]);
+            for (let other = 0; other < specs.length; other++) {
+              const times = between.filter((t) => t === other).length;
+              assert.ok(
+                times <= 2,
+                `task ${other} ran ${times} times between two steps of ${id}: ${trace}`,
+              );
+            }
+          }
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
 });

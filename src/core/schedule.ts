@@ -33,6 +33,12 @@ export interface Schedulable {
   readonly priority: number;
 }
 
+/** What a policy chooses among, by rank: 0 is the oldest, the one FIFO takes. */
+export interface Candidates {
+  readonly length: number;
+  at(rank: number): Schedulable;
+}
+
 /** A task as PCT sees it: a priority it may set and lower. */
 export interface Prioritized {
   pctPriority: number;
@@ -45,15 +51,15 @@ export abstract class SchedulePolicy {
   constructor(protected readonly replay: readonly number[] = []) {}
 
   /**
-   * Chooses among `candidates[from..]` (at least two), records the choice and returns it as
-   * an index from `from`: 0 is always the candidate FIFO would take (the oldest).
+   * Chooses among `candidates` (at least two), records the choice and returns its rank: 0 is
+   * always the candidate FIFO would take (the oldest).
    */
-  choose(candidates: ArrayLike<Schedulable>, from: number): number {
+  choose(candidates: Candidates): number {
     let i: number;
     if (this.replayed < this.replay.length) {
-      i = Math.min(this.replay[this.replayed++], candidates.length - from - 1);
+      i = Math.min(this.replay[this.replayed++], candidates.length - 1);
     } else {
-      i = this.pick(candidates, from);
+      i = this.pick(candidates);
     }
     this.choices.push(i);
     return i;
@@ -69,7 +75,7 @@ export abstract class SchedulePolicy {
     return false;
   }
 
-  protected abstract pick(candidates: ArrayLike<Schedulable>, from: number): number;
+  protected abstract pick(candidates: Candidates): number;
 }
 
 class FifoPolicy extends SchedulePolicy {
@@ -88,8 +94,8 @@ class RandomPolicy extends SchedulePolicy {
   ) {
     super(replay);
   }
-  protected pick(candidates: ArrayLike<Schedulable>, from: number): number {
-    return this.random.below(candidates.length - from);
+  protected pick(candidates: Candidates): number {
+    return this.random.below(candidates.length);
   }
 }
 
@@ -114,12 +120,17 @@ class PctPolicy extends SchedulePolicy {
     const at = this.changePoints.indexOf(this.step);
     if (at >= 0) task.pctPriority = at / this.depth; // below every initial priority, in order
   }
-  protected pick(candidates: ArrayLike<Schedulable>, from: number): number {
-    let best = from;
-    for (let i = from + 1; i < candidates.length; i++) {
-      if (candidates[i].priority > candidates[best].priority) best = i;
+  protected pick(candidates: Candidates): number {
+    let best = 0;
+    let bestPriority = candidates.at(0).priority;
+    for (let i = 1; i < candidates.length; i++) {
+      const priority = candidates.at(i).priority;
+      if (priority > bestPriority) {
+        best = i;
+        bestPriority = priority;
+      }
     }
-    return best - from;
+    return best;
   }
 }
 

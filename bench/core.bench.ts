@@ -2,11 +2,18 @@
  * The core's CPU costs, side by side: spawn + join of one task, a whole run() of one task,
  * and task switches (yieldNow ping-pong). simul with generator tasks and with async tasks
  * against plain async/await, Effect 4 and Effection 4. Each (scenario, contender) pair is
- * timed in a fresh process (bench/worker.ts) so one library's JIT state and garbage stay
- * out of another's numbers; inside it, warm-up runs, then the median of several.
+ * timed in a fresh process (bench/worker.ts) that loads that contender's library only (and
+ * `inChild` checks it), so one library's JIT state and garbage stay out of another's
+ * numbers; inside it, warm-up runs, then the median of several.
  */
 import { formatNs, inChild, quick, ratioTable, size, table, verdict } from './harness.js';
-import { LABELS, SIMUL_ASYNC, SIMUL_GEN, type ContenderName } from './contenders/labels.js';
+import {
+  LABELS,
+  SIMUL_ASYNC,
+  SIMUL_GEN,
+  libraryOf,
+  type ContenderName,
+} from './contenders/labels.js';
 import type { TimeResult } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -21,7 +28,10 @@ interface Measured {
 function time(scenario: string, plan: [ContenderName, number][]): Measured[] {
   return plan.map(([name, n]) => {
     process.stderr.write(`core: ${scenario} ${name} n=${n}\n`);
-    return { name, n, result: inChild<TimeResult>(WORKER, [scenario, name, String(n)]) };
+    const result = inChild<TimeResult>(WORKER, [scenario, name, String(n)], {
+      library: libraryOf(name),
+    });
+    return { name, n, result };
   });
 }
 
@@ -78,9 +88,11 @@ const out: string[] = [];
 out.push('## Core: spawning, joining and switching tasks');
 out.push('');
 out.push(
-  'Each row is measured in a fresh process: warm-up runs, then the median of ' +
-    `${quick ? 3 : 5} timed runs (the spread column shows the fastest and slowest). ` +
-    'Ratios are "this row\'s time / simul\'s time": above 1x, simul is faster.',
+  'Each row is measured in a fresh process that loads that contender only (checked: the ' +
+    'process lists the libraries it loaded, and the bench fails if another contender is ' +
+    `among them): warm-up runs, then the median of ${quick ? 3 : 5} timed runs (the spread ` +
+    'column shows the fastest and slowest). Ratios are "this row\'s time / simul\'s time": ' +
+    'above 1x, simul is faster.',
 );
 out.push('');
 out.push('### Spawn + join of one task');

@@ -4,10 +4,11 @@
  * be linear), and lock hand-offs between contending tasks. simul with generator tasks and
  * with async tasks, Effect 4's Queue and Semaphore, Effection 4's queue, p-queue and
  * p-limit where they do the same job. Every (scenario, contender, size) is timed in a fresh
- * process (bench/sync-worker.ts): warm-up runs, then the median of several.
+ * process (bench/sync-worker.ts) that loads that contender's library only (and `inChild`
+ * checks it): warm-up runs, then the median of several.
  */
 import { formatNs, inChild, quick, ratio, ratioTable, size, table, verdict } from './harness.js';
-import { LABELS as CORE_LABELS, SIMUL_ASYNC, SIMUL_GEN } from './contenders/labels.js';
+import { LABELS as CORE_LABELS, SIMUL_ASYNC, SIMUL_GEN, libraryOf } from './contenders/labels.js';
 import type { SyncResult } from './sync-worker.js';
 
 const WORKER = new URL('./sync-worker.js', import.meta.url);
@@ -27,22 +28,20 @@ const LABELS: Record<string, string> = {
 
 function time(scenario: string, name: string, n: number, k = 1, repeat?: number): SyncResult {
   process.stderr.write(`sync: ${scenario} ${name} n=${n} k=${k}\n`);
-  return inChild<SyncResult>(WORKER, [
-    scenario,
-    name,
-    String(n),
-    String(k),
-    repeat === undefined ? 'default' : String(repeat),
-  ]);
+  return inChild<SyncResult>(
+    WORKER,
+    [scenario, name, String(n), String(k), repeat === undefined ? 'default' : String(repeat)],
+    { library: libraryOf(name) },
+  );
 }
 
 const out: string[] = [];
 out.push('## Synchronisation: queues, channels and locks');
 out.push('');
 out.push(
-  'Each number is measured in a fresh process: warm-up runs, then the median of ' +
-    `${quick ? 3 : 5} timed runs. Ratios are "this row's time / simul's time": above 1x, ` +
-    'simul is faster.',
+  'Each number is measured in a fresh process that loads that contender only (checked, as in ' +
+    `the core section): warm-up runs, then the median of ${quick ? 3 : 5} timed runs. Ratios ` +
+    'are "this row\'s time / simul\'s time": above 1x, simul is faster.',
 );
 
 // --- 1. a bounded queue, one producer, one consumer -----------------------------------------

@@ -15,8 +15,9 @@
  *   `record-loads.js`, and fails if the process loaded a contender's library other than
  *   the one it measures;
  * - output: `table` and `ratioTable` (Markdown, with "x vs simul" ratio columns),
- *   `ratio`, `verdict` (a target met or missed, by how much), `formatNs`, `formatBytes`,
- *   `formatMs`.
+ *   `ratio`, `verdict` (a target met or missed, by how much), `ratioTargetTable` (targets
+ *   stated as ratios to a native floor measured in the same run), `formatNs`,
+ *   `formatBytes`, `formatMs`.
  *
  * A bench file declares the Node flags it needs in a comment at its top, for example
  * `// @bench-node-flags --expose-gc`; scripts/bench.js reads it from the compiled file.
@@ -280,6 +281,46 @@ export function ratioTable(
       ...base.map((b) => ratio(row.value, b)),
       ...(row.extra ?? []),
     ]),
+  );
+}
+
+/** A target stated as a ratio to a native floor measured in the same run (same unit). */
+export interface RatioTarget {
+  /** What is measured, as shown in the first column. */
+  name: string;
+  /** simul's measured value; lower is better. */
+  value: number;
+  /** The native floor measured in the same run. */
+  floor: number;
+  /** The most `value / floor` may be. */
+  maxRatio: number;
+  /** What the floor is, e.g. "an `await null` hop". */
+  floorName: string;
+  /** How values are printed (default: formatNs). */
+  format?: (value: number) => string;
+}
+
+/**
+ * A Markdown table of targets stated as ratios to a native floor: the limit, the floor this
+ * run measured and what the limit comes to at that floor, the measured value and its ratio,
+ * and the verdict, computed from the ratio. The ratio takes out how fast the machine, the
+ * Node and the day are (a slower or busier machine slows the floor too); it does not take
+ * out run-to-run noise, since the floor is measured in a process of its own.
+ */
+export function ratioTargetTable(targets: readonly RatioTarget[]): string {
+  return table(
+    ['target', 'limit', 'floor in this run', 'limit at this floor', 'measured', 'verdict'],
+    targets.map((t) => {
+      const format = t.format ?? formatNs;
+      return [
+        t.name,
+        `≤ ${t.maxRatio}x ${t.floorName}`,
+        format(t.floor),
+        format(t.floor * t.maxRatio),
+        `${format(t.value)} (${ratio(t.value, t.floor)})`,
+        verdict(t.value / t.floor, t.maxRatio),
+      ];
+    }),
   );
 }
 

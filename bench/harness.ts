@@ -183,9 +183,11 @@ export function inChild<T>(module: string | URL, args: string[], options: ChildO
   const result = lines.find((line) => line.startsWith(RESULT_MARK));
   if (child.status !== 0 || result === undefined) {
     const how = child.error ? String(child.error) : `status ${child.status} ${child.signal ?? ''}`;
-    throw new Error(
+    const error = new Error(
       `bench child ${path} ${args.join(' ')} failed (${how}):\n${child.stderr ?? ''}`.trimEnd(),
     );
+    // A caller that goes on after a failure must still stop on Ctrl-C (the child's SIGINT).
+    throw Object.assign(error, { signal: child.signal });
   }
   if (child.stderr) process.stderr.write(child.stderr);
   const loaded = lines.find((line) => line.startsWith(LOADED_MARK));

@@ -179,6 +179,7 @@ for (let round = 0; round < options.rounds; round++) {
         });
         samples[i][side].push(result);
       } catch (error) {
+        if (error.signal === 'SIGINT') process.exit(130); // Ctrl-C: stop, not the next one
         samples[i][side].push(null);
         failures.push(`${side} ${argv.join(' ')}: ${String(error).split('\n')[0]}`);
       }

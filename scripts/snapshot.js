@@ -23,6 +23,10 @@ export function snapshotBuild(
   }
   const copy = mkdtempSync(join(os.tmpdir(), 'simul-bench-'));
   process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
+  // Ctrl-C's default action would skip 'exit' and leave the copy behind. Ctrl-C reaches the
+  // running bench child too, so a parent blocked in spawnSync gets control back first, and
+  // must stop there (see scripts/bench-compare.js).
+  if (process.listenerCount('SIGINT') === 0) process.once('SIGINT', () => process.exit(130));
   for (const dir of dirs) cpSync(join(dist, dir), join(copy, dir), { recursive: true });
   writeFileSync(join(copy, 'package.json'), '{ "type": "module" }\n');
   symlinkSync(resolve(nodeModules), join(copy, 'node_modules'), 'dir');

@@ -67,6 +67,11 @@ function parseArgs(argv) {
 }
 
 const options = parseArgs(process.argv.slice(2));
+// The measurements run on the project's pinned Node (what `npm run` puts first on PATH),
+// even when this script is started with another `node` (on this machine, Node 20).
+const pinned = join(CHECKOUT, 'node_modules', 'node', 'bin', 'node');
+const NODE = existsSync(pinned) ? pinned : process.execPath;
+const nodeVersion = spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const toolDist = join(CHECKOUT, 'dist');
 if (!existsSync(join(toolDist, 'bench', 'harness.js'))) {
   usage(`${toolDist}/bench not found: run \`npm run build\` first (npm run bench:compare does)`);
@@ -174,6 +179,7 @@ for (let round = 0; round < options.rounds; round++) {
       );
       try {
         const result = inChild(join(sides[side], 'bench', 'worker.js'), argv, {
+          node: NODE,
           nodeFlags: m.nodeFlags,
           library: contender === 'plain' ? null : 'simul',
         });
@@ -249,7 +255,7 @@ const out = [
   '',
   `- before: \`${options.before}\` (${gitDescribe(dirname(options.before))})`,
   `- after: \`${options.after}\` (${gitDescribe(dirname(options.after))})`,
-  `- Node ${process.version}; ${options.rounds} rounds, each a fresh process per side and ` +
+  `- Node ${nodeVersion} (\`${NODE}\`); ${options.rounds} rounds, each a fresh process per side and ` +
     `measurement${options.quick ? ' (--quick: smaller sizes)' : ''}; load average (1, 5, 15 min) ` +
     `${loadAtStart} at the start, ${load()} at the end`,
   '',

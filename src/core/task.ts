@@ -56,6 +56,7 @@ export interface Nursery {
 
 /** The state few tasks need, allocated on first use. */
 class TaskExtras {
+  cancelled = false;
   nursery: Nursery | null = null;
   cancelReason: unknown = undefined;
   errors: unknown[] | null = null;
@@ -85,7 +86,6 @@ export class Task<T = unknown>
   asyncState = 0;
   /** @internal The cancel scope the task's generator runs in now (itself, or one inside it). */
   scope: ScopeLike;
-  cancelled = false;
   /**
    * The body until it starts; then its generator, or ASYNC_RUNNING (or a pending await's
    * reject function) for an async body; BODY_DONE once the body has ended.
@@ -143,6 +143,14 @@ export class Task<T = unknown>
     return this.status === 'done' || this.status === 'failed' || this.status === 'cancelled';
   }
 
+  /**
+   * Whether the task was cancelled (its scope is, as a scope). Kept in the extras: every
+   * task pays for a field of its own, and few are ever cancelled.
+   */
+  get cancelled(): boolean {
+    return this.extras !== null && this.extras.cancelled;
+  }
+
   /** A task is never a shield; only `shield()` scopes are. */
   get shielded(): boolean {
     return false;
@@ -159,8 +167,9 @@ export class Task<T = unknown>
    */
   cancel(reason?: unknown): void {
     if (this.isFinished || this.cancelled) return;
-    this.cancelled = true;
-    if (reason !== undefined) this.more().cancelReason = reason;
+    const extras = this.more();
+    extras.cancelled = true;
+    if (reason !== undefined) extras.cancelReason = reason;
     this.deliverCancel();
   }
 
@@ -422,8 +431,8 @@ export class Task<T = unknown>
     const extras = this.more();
     const errors = (extras.errors ??= []);
     if (!errors.includes(error)) errors.push(error);
-    if (!this.cancelled) {
-      this.cancelled = true;
+    if (!extras.cancelled) {
+      extras.cancelled = true;
       extras.cancelReason = error;
       this.deliverCancel();
     }

@@ -3,41 +3,22 @@
 // (`sleep(10);`, `q.put(x);`), and not a spawned task or an awaited/delegated operation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { floatingOperations } from '../../src/eslint.js';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+import { consumerProject, root } from './consumer-project.js';
 
 /** Lints the fixture program as a user's project would, with `settings` on top of the parser. */
 async function lintFixture(settings: object): Promise<{ reported: string[]; expected: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'simul-lint-'));
+  const source = readFileSync(join(root, 'test/fixtures/lint/program.ts.txt'), 'utf8');
+  const project = consumerProject(
+    { 'program.ts': source },
+    { noEmit: true, preserveSymlinks: true },
+  );
+  const dir = project.dir;
   try {
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(root, join(dir, 'node_modules', 'simul'), 'dir');
-    const source = readFileSync(join(root, 'test/fixtures/lint/program.ts.txt'), 'utf8');
-    writeFileSync(join(dir, 'program.ts'), source);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2023',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          noEmit: true,
-          preserveSymlinks: true,
-          types: ['node'],
-          typeRoots: [join(root, 'node_modules/@types')],
-        },
-        files: ['program.ts'],
-      }),
-    );
     const eslint = new ESLint({
       cwd: dir,
       overrideConfigFile: true,
@@ -62,7 +43,7 @@ async function lintFixture(settings: object): Promise<{ reported: string[]; expe
       );
     return { reported, expected };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    project.remove();
   }
 }
 

@@ -4,13 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { consumerProject, root } from './consumer-project.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(execFile);
 
 interface Snippet {
@@ -41,28 +39,13 @@ function snippets(markdown: string): Snippet[] {
 test("the README's programs type-check, run, and print what the README says", async () => {
   const found = snippets(readFileSync(join(root, 'README.md'), 'utf8'));
   assert.ok(found.length >= 2, 'the README shows its programs');
-  const dir = mkdtempSync(join(tmpdir(), 'simul-readme-'));
+  const files = found.map((_, i) => `snippet-${i + 1}.ts`);
+  const project = consumerProject(
+    Object.fromEntries(found.map(({ code }, i) => [files[i], code])),
+    { skipLibCheck: true },
+  );
+  const dir = project.dir;
   try {
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(root, join(dir, 'node_modules', 'simul'), 'dir');
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    const files = found.map((_, i) => `snippet-${i + 1}.ts`);
-    found.forEach(({ code }, i) => writeFileSync(join(dir, files[i]), code));
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2023',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          skipLibCheck: true,
-          types: ['node'],
-          typeRoots: [join(root, 'node_modules/@types')],
-        },
-        files,
-      }),
-    );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const compiled = await run(process.execPath, [tsc, '-p', dir]).then(
       () => '',
@@ -78,6 +61,6 @@ test("the README's programs type-check, run, and print what the README says", as
       assert.equal(stdout, found[i].output, `snippet ${i + 1} prints what the README says`);
     });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    project.remove();
   }
 });

@@ -14,7 +14,7 @@ import {
   type Continuation,
   type WaitingTask,
 } from './continuation.js';
-import { storage, type Context } from './context.js';
+import { getRunningFiber, setRunningFiber, storage, type Context } from './context.js';
 import { AsyncBodyContext, isWaitable, Operation } from './operation.js';
 import type { ScopeLike } from './scope.js';
 import { checkFunction } from './validate.js';
@@ -84,12 +84,18 @@ export function callBody(where: string, body: () => unknown, ctx: Context): Body
   }
   const task = ctx.task;
   task.asyncState++; // the call may start async code; undone below if it did not
+  // The body's first stretch runs now, inside the generator that calls it: it must see its
+  // own context, not the generator's.
+  const fiber = getRunningFiber();
+  setRunningFiber(null);
   let result: unknown;
   try {
     result = storage.run(ctx, body);
   } catch (error) {
     task.asyncState--;
     throw error;
+  } finally {
+    setRunningFiber(fiber);
   }
   if (isForeignThenable(result)) return { kind: 'promise', promise: result };
   task.asyncState--;

@@ -67,6 +67,11 @@ export function currentContext(): Context | undefined {
   return storage.getStore();
 }
 
+/** True while async code of a task runs (not a generator step, not a callback). */
+export function inAsyncCode(): boolean {
+  return runningFiber === null && storage.getStore() !== undefined;
+}
+
 export function requireContext(where: string): Context {
   const ctx = currentContext();
   if (ctx === undefined) {

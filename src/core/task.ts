@@ -24,7 +24,7 @@ import {
   type Waitable,
   type WaitingTask,
 } from './continuation.js';
-import { storage, type Context } from './context.js';
+import { inAsyncCode, storage, type Context } from './context.js';
 import { cancellationOf, CancelledError, TaskGroupError } from './errors.js';
 import { driveGenerator, resumeGenerator, type GeneratorHost } from './fiber.js';
 import type { Loop } from './loop.js';
@@ -75,6 +75,11 @@ const BODY_DONE = Symbol('simul.bodyDone');
 const ASYNC_RUNNING = Symbol('simul.asyncRunning');
 /** The outcome of a task whose body has not started. */
 const NOT_STARTED = Symbol('simul.notStarted');
+/**
+ * The outcome of a task whose body has not started and will start in the context of the
+ * async code that spawned it: `stage` holds the function that opens its gate.
+ */
+const GATED = Symbol('simul.gated');
 
 export class Task<T = unknown>
   extends Continuation
@@ -304,6 +309,16 @@ export class Task<T = unknown>
 
   run(): void {
     const stage = this.stage;
+    if (this.outcome === GATED) {
+      // The body starts from a promise reaction registered at spawn time, so it runs in the
+      // spawner's AsyncLocalStorage context; it is async code in flight until it parks.
+      this.outcome = undefined;
+      this.stage = null;
+      this.status = 'running';
+      this.asyncState++;
+      (stage as () => void)();
+      return;
+    }
     if (this.outcome !== NOT_STARTED) {
       if (typeof stage === 'function') this.resumeOwnAwait();
       else if (stage !== BODY_DONE) {
@@ -355,6 +370,47 @@ export class Task<T = unknown>
     const body = this.stage as () => unknown;
     this.stage = null;
     return body;
+  }
+
+  /**
+   * @internal Makes the body start, when the loop runs the task's first step, in the
+   * AsyncLocalStorage context of the code calling this (the async code spawning the task), as
+   * asyncio and Trio copy a task's context when it is created. A promise reaction registered
+   * now is what keeps that context until then.
+   */
+  inheritContext(): void {
+    const body = this.stage as () => unknown;
+    let open: () => void = noop;
+    new Promise<void>((resolve) => (open = resolve)).then(() => this.startInherited(body));
+    this.stage = open;
+    this.outcome = GATED;
+  }
+
+  /** Runs in the spawner's context, in a microtask: the task's first step, in flight. */
+  private startInherited(body: () => unknown): void {
+    let result: unknown;
+    try {
+      result = storage.run(this, startAsyncBody, body);
+    } catch (error) {
+      this.bodyDone(false, error);
+      asyncParked(this);
+      return;
+    }
+    if (result === ASYNC_BODY) {
+      this.stage = ASYNC_RUNNING; // its first park ends the step
+      return;
+    }
+    const iterator = classifyBodyResult(result);
+    if (iterator !== null) {
+      // A function that returned an operation or a generator: driven by the loop, from its
+      // next step on (this microtask is not a step of the loop's).
+      this.stage = iterator;
+      this.status = 'ready';
+      this.loop.enqueue(this);
+    } else {
+      this.bodyDone(true, result);
+    }
+    asyncParked(this);
   }
 
   // An async task is the continuation of its own awaits, one at a time: while one is
@@ -587,6 +643,7 @@ export function startTask(
     nursery,
     scope,
   );
+  if (!isGeneratorFunction(body) && inAsyncCode()) task.inheritContext();
   if (!loop.fifo) loop.policy.taskCreated(task);
   if (loop.monitor !== null) loop.monitor.taskSpawned(task);
   loop.enqueue(task);
@@ -609,6 +666,8 @@ export type BodyValue<R> =
 const ASYNC_BODY = Symbol('simul.asyncBody');
 
 function ignoreRejection(): void {}
+
+function noop(): void {}
 
 function startInTask(task: Task): unknown {
   return storage.run(task, startAsyncBody, task.takeBody());

@@ -11,9 +11,13 @@
  * - memory: `gc()`, `heapUsed()` (after a full collection, needs `--expose-gc`) and
  *   `peakRss()` (the kernel's high-water mark of the whole process, so run the thing to
  *   measure in a fresh process: see `inChild`);
+ * - isolation: `inChild` runs one measurement in a fresh process, preloaded with
+ *   `record-loads.js`, and fails if the process loaded a contender's library other than
+ *   the one it measures;
  * - output: `table` and `ratioTable` (Markdown, with "x vs simul" ratio columns),
- *   `ratio`, `verdict` (a target met or missed, by how much), `formatNs`, `formatBytes`,
- *   `formatMs`.
+ *   `ratio`, `verdict` (a target met or missed, by how much), `ratioTargetTable` (targets
+ *   stated as ratios to a native floor measured in the same run), `formatNs`,
+ *   `formatBytes`, `formatMs`.
  *
  * A bench file declares the Node flags it needs in a comment at its top, for example
  * `// @bench-node-flags --expose-gc`; scripts/bench.js reads it from the compiled file.
@@ -29,7 +33,7 @@
  * ], ['simul']));
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** True under `npm run bench -- --quick`: use smaller sizes and fewer repetitions. */
 export const quick: boolean =
@@ -121,6 +125,18 @@ export function peakRss(): number {
 // --- child processes ---------------------------------------------------------------------
 
 const RESULT_MARK = '@@bench-result ';
+/** The line on which record-loads.js lists the libraries a child loaded. */
+export const LOADED_MARK = '@@bench-loaded ';
+const RECORD_LOADS = fileURLToPath(new URL('./record-loads.js', import.meta.url));
+
+/** The libraries the benches compare: a measurement's process may hold one of them at most. */
+export const CONTENDER_LIBRARIES: readonly string[] = [
+  'simul',
+  'effect',
+  'effection',
+  'p-queue',
+  'p-limit',
+];
 
 export interface ChildOptions {
   /** Node flags, e.g. ['--expose-gc', '--max-old-space-size=8192']. */
@@ -129,17 +145,31 @@ export interface ChildOptions {
   node?: string;
   /** Kill the child after this long (default 10 minutes). */
   timeoutMs?: number;
+  /**
+   * The one library of CONTENDER_LIBRARIES the child may load (null: none of them). If it
+   * loads another, or a file that belongs to no library, `inChild` throws. Unchecked when
+   * undefined, or when the child's Node cannot record its loads (before Node 22.15).
+   */
+  library?: string | null;
 }
 
 /**
  * Runs `module` (a path or file URL of a compiled script) in a fresh node process with
  * `args`, and returns the value the child passed to `reply`. The child's other output goes
  * to this process's stderr, so that only Markdown reaches stdout. Throws, with the child's
- * stderr, if it fails or replies nothing. `--quick` is passed on.
+ * stderr, if it fails or replies nothing, or if it loaded a library it should not have
+ * (`options.library`). `--quick` is passed on.
  */
 export function inChild<T>(module: string | URL, args: string[], options: ChildOptions = {}): T {
   const path = typeof module === 'string' ? module : fileURLToPath(module);
-  const argv = [...(options.nodeFlags ?? []), path, ...args, ...(quick ? ['--quick'] : [])];
+  const argv = [
+    ...(options.nodeFlags ?? []),
+    '--import',
+    pathToFileURL(RECORD_LOADS).href,
+    path,
+    ...args,
+    ...(quick ? ['--quick'] : []),
+  ];
   const child = spawnSync(options.node ?? process.execPath, argv, {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -147,17 +177,41 @@ export function inChild<T>(module: string | URL, args: string[], options: ChildO
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines = (child.stdout ?? '').split('\n');
-  const other = lines.filter((line) => !line.startsWith(RESULT_MARK)).join('\n');
+  const marked = (line: string) => line.startsWith(RESULT_MARK) || line.startsWith(LOADED_MARK);
+  const other = lines.filter((line) => !marked(line)).join('\n');
   if (other.trim() !== '') process.stderr.write(other + '\n');
   const result = lines.find((line) => line.startsWith(RESULT_MARK));
   if (child.status !== 0 || result === undefined) {
     const how = child.error ? String(child.error) : `status ${child.status} ${child.signal ?? ''}`;
-    throw new Error(
+    const error = new Error(
       `bench child ${path} ${args.join(' ')} failed (${how}):\n${child.stderr ?? ''}`.trimEnd(),
     );
+    // A caller that goes on after a failure must still stop on Ctrl-C (the child's SIGINT).
+    throw Object.assign(error, { signal: child.signal });
   }
   if (child.stderr) process.stderr.write(child.stderr);
+  const loaded = lines.find((line) => line.startsWith(LOADED_MARK));
+  if (options.library !== undefined && loaded !== undefined) {
+    const libraries = JSON.parse(loaded.slice(LOADED_MARK.length)) as string[];
+    const strangers = strangerLibraries(libraries, options.library);
+    if (strangers.length > 0) {
+      throw new Error(
+        `bench child ${path} ${args.join(' ')} should load ${options.library ?? 'no library'} ` +
+          `only, but it loaded ${strangers.join(', ')}`,
+      );
+    }
+  }
   return JSON.parse(result.slice(RESULT_MARK.length)) as T;
+}
+
+/**
+ * What a process loaded besides `library`: the other contenders' libraries, and files of no
+ * library at all. A contender's own dependencies (p-queue's, say) are not strangers.
+ */
+export function strangerLibraries(loaded: readonly string[], library: string | null): string[] {
+  return loaded.filter(
+    (name) => name !== library && (CONTENDER_LIBRARIES.includes(name) || name.startsWith('/')),
+  );
 }
 
 /** In a child started by `inChild`: hands `value` (JSON-serialisable) to the parent. */
@@ -229,6 +283,46 @@ export function ratioTable(
       ...base.map((b) => ratio(row.value, b)),
       ...(row.extra ?? []),
     ]),
+  );
+}
+
+/** A target stated as a ratio to a native floor measured in the same run (same unit). */
+export interface RatioTarget {
+  /** What is measured, as shown in the first column. */
+  name: string;
+  /** simul's measured value; lower is better. */
+  value: number;
+  /** The native floor measured in the same run. */
+  floor: number;
+  /** The most `value / floor` may be. */
+  maxRatio: number;
+  /** What the floor is, e.g. "an `await null` hop". */
+  floorName: string;
+  /** How values are printed (default: formatNs). */
+  format?: (value: number) => string;
+}
+
+/**
+ * A Markdown table of targets stated as ratios to a native floor: the limit, the floor this
+ * run measured and what the limit comes to at that floor, the measured value and its ratio,
+ * and the verdict, computed from the ratio. The ratio takes out how fast the machine, the
+ * Node and the day are (a slower or busier machine slows the floor too); it does not take
+ * out run-to-run noise, since the floor is measured in a process of its own.
+ */
+export function ratioTargetTable(targets: readonly RatioTarget[]): string {
+  return table(
+    ['target', 'limit', 'floor in this run', 'limit at this floor', 'measured', 'verdict'],
+    targets.map((t) => {
+      const format = t.format ?? formatNs;
+      return [
+        t.name,
+        `≤ ${t.maxRatio}x ${t.floorName}`,
+        format(t.floor),
+        format(t.floor * t.maxRatio),
+        `${format(t.value)} (${ratio(t.value, t.floor)})`,
+        verdict(t.value / t.floor, t.maxRatio),
+      ];
+    }),
   );
 }
 

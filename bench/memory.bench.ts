@@ -2,7 +2,8 @@
  * Many sleeping tasks: the talk's "async scales to tens of thousands", measured. Wall time
  * and peak RSS of 100,000 tasks sleeping 10 ms, heap bytes per sleeping task at 1 M tasks,
  * and a run of 10 M concurrent sleeping generator tasks that must complete. Every number
- * comes from a fresh process (bench/worker.ts), so that peak RSS belongs to one contender.
+ * comes from a fresh process (bench/worker.ts) that loads one contender's library only (and
+ * `inChild` checks it), so that peak RSS belongs to one contender.
  */
 import {
   formatBytes,
@@ -15,7 +16,7 @@ import {
   table,
   verdict,
 } from './harness.js';
-import { LABELS, type ContenderName } from './contenders/labels.js';
+import { LABELS, libraryOf, type ContenderName } from './contenders/labels.js';
 import type { ParkedResult, SleepersResult, TenMillionResult } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -42,6 +43,7 @@ const sleepers = CONTENDERS.map((name) => {
     runs.push(
       inChild<SleepersResult>(WORKER, ['sleepers', name, String(SLEEPERS), String(SLEEP_MS)], {
         nodeFlags: [BIG_HEAP],
+        library: libraryOf(name),
       }),
     );
   }
@@ -66,6 +68,7 @@ const parked = CONTENDERS.map((name) => {
     name,
     ...inChild<ParkedResult>(WORKER, ['parked', name, String(n)], {
       nodeFlags: ['--expose-gc', BIG_HEAP],
+      library: libraryOf(name),
     }),
   };
 });
@@ -79,6 +82,7 @@ let hugeError = '';
 try {
   huge = inChild<TenMillionResult>(WORKER, ['tenMillion', 'simul-gen', String(HUGE)], {
     nodeFlags: ['--expose-gc', '--max-old-space-size=20480'],
+    library: 'simul',
   });
 } catch (error) {
   hugeError = String(error).split('\n').slice(0, 12).join('\n');
@@ -98,7 +102,8 @@ const out: string[] = [];
 out.push('## Memory: many sleeping tasks');
 out.push('');
 out.push(
-  'Each number comes from a fresh process. simul tasks are spawned into the run and the run ' +
+  'Each number comes from a fresh process that loads that contender only (checked, as in the ' +
+    'core section). simul tasks are spawned into the run and the run ' +
     'ends when they have; async/await keeps the promises for `Promise.all`; Effect forks ' +
     'child fibers and joins them (`Fiber.joinAll`); Effection spawns tasks and joins each. ' +
     "simul's sleeping tasks share one timer heap and one host timer; async/await, Effect and " +

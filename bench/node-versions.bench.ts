@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { formatNs, inChild, size, table } from './harness.js';
+import { libraryOf } from './contenders/labels.js';
 import type { TimeResult } from './worker.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
@@ -27,7 +28,9 @@ function measureOn(node: string): NodeRun {
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const ns = (args: string[]): number => {
     process.stderr.write(`node-versions: ${version} ${args.join(' ')}\n`);
-    return inChild<TimeResult>(WORKER, args, { node }).ns;
+    // awaitLoop loads no library; pingPong loads simul (args[1] is the contender).
+    const library = args[0] === 'awaitLoop' ? null : libraryOf(args[1]);
+    return inChild<TimeResult>(WORKER, args, { node, library }).ns;
   };
   return {
     version,

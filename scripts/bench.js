@@ -13,20 +13,11 @@
 // A bench declares the Node flags it needs in a comment at its top:
 //   // @bench-node-flags --expose-gc --max-old-space-size=8192
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { snapshotBuild } from './snapshot.js';
 
 const DIST = 'dist';
 const args = process.argv.slice(2);
@@ -42,15 +33,7 @@ if (!existsSync(join(DIST, 'bench'))) {
 }
 // The benches run from a snapshot of dist taken now: other work on this checkout may
 // rebuild dist while a long run is in progress, and one report must measure one build.
-// It lives outside the checkout (so that lint never sees it), as an ES module package that
-// finds the peers through a link to our node_modules.
-const SNAPSHOT = mkdtempSync(join(os.tmpdir(), 'simul-bench-'));
-for (const dir of ['src', 'bench']) {
-  cpSync(join(DIST, dir), join(SNAPSHOT, dir), { recursive: true });
-}
-writeFileSync(join(SNAPSHOT, 'package.json'), '{ "type": "module" }\n');
-symlinkSync(resolve('node_modules'), join(SNAPSHOT, 'node_modules'), 'dir');
-process.on('exit', () => rmSync(SNAPSHOT, { recursive: true, force: true }));
+const SNAPSHOT = snapshotBuild(DIST);
 const BENCH_DIR = join(SNAPSHOT, 'bench');
 const all = readdirSync(BENCH_DIR)
   .filter((f) => f.endsWith('.bench.js'))

@@ -19,7 +19,8 @@ export { all, race, type Awaitable, type AwaitedValue } from './core/combinators
 export { until, fromCallback, type Register } from './core/foreign.js';
 export { abortSignal } from './core/abort-signal.js';
 export { taskGroup, TaskGroup, type SpawnOptions } from './core/task-group.js';
-export type { BodyValue } from './core/body.js';
+export type { BodyValue } from './core/task.js';
+export { main, type MainOptions } from './core/main.js';
 
 // §4 Cancellation and timeouts
 export { withTimeout, moveOnAfter, shield } from './core/scoped.js';

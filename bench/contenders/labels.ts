@@ -28,3 +28,13 @@ export const LABELS: Record<ContenderName, string> = {
   effection: `Effection ${version('effection')}`,
   'effection-until': `Effection ${version('effection')} (until)`,
 };
+
+/**
+ * The library a contender's process loads (see `inChild`'s `library`): simul for every
+ * simul variant, the peer's package for a peer, none for plain async/await.
+ */
+export function libraryOf(contender: string): string | null {
+  if (contender === 'plain') return null;
+  if (contender.startsWith('simul')) return 'simul';
+  return contender.replace(/-until$/, '');
+}

@@ -6,19 +6,29 @@
  *
  * Run it: `node dist/examples/hello/generator.js` (3 seconds).
  */
-import { all, now, run, sleep, spawn } from 'simul';
-import { isMain } from '../is-main.js';
-import type { HelloOptions } from './options.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { all, main, now, sleep, spawn } from 'simul';
+
+/** What the hello world can be asked to do differently (the tests and the lab use these). */
+export interface HelloOptions {
+  /** How many hello worlds, all at once (default 10). */
+  n?: number;
+  /** How long each one sleeps between "Hello" and "World!", in ms (default 3000). */
+  delayMs?: number;
+  /** Where the lines go (default: console.log). */
+  print?: (line: string) => void;
+}
 
 /**
- * Says hello `n` times with generator tasks. Resolves with the elapsed time in ms, on the
- * loop's clock.
+ * Says hello `n` times with generator tasks, as the body of a simul task (under `main` or
+ * `run`). Returns the elapsed time in ms, on the loop's clock.
  *
  * @example
- * const ms = await helloGenerator({ clock: 'virtual' }); // 3000
+ * const ms = await run(() => helloGenerator(), { clock: 'virtual' }); // 3000
  */
-export function helloGenerator(options: HelloOptions = {}): Promise<number> {
-  const { n = 10, delayMs = 3000, clock = 'real', print = console.log } = options;
+export function* helloGenerator(options: HelloOptions = {}): Generator<unknown, number> {
+  const { n = 10, delayMs = 3000, print = console.log } = options;
 
   function* hello() {
     print('Hello');
@@ -26,21 +36,28 @@ export function helloGenerator(options: HelloOptions = {}): Promise<number> {
     print('World!');
   }
 
-  return run(
-    function* () {
-      const start = now();
-      const tasks = [];
-      for (let i = 0; i < n; i++) tasks.push(spawn(hello));
-      yield* all(tasks);
-      return now() - start;
-    },
-    { clock },
-  );
+  const start = now();
+  const tasks = [];
+  for (let i = 0; i < n; i++) tasks.push(spawn(hello));
+  yield* all(tasks);
+  return now() - start;
 }
 
-/** True when this file is the program node was started with, not a module imported. */
+// The program. (The check is only there because the tests and the lab import this file.)
+if (isProgram()) {
+  await main(function* () {
+    const ms = yield* helloGenerator();
+    console.log(`(${(ms / 1000).toFixed(1)} s)`);
+  });
+}
 
-if (isMain(import.meta.url)) {
-  const ms = await helloGenerator();
-  console.log(`(${(ms / 1000).toFixed(1)} s)`);
+/** Whether node was started with this file (`node generator.js`) rather than importing it. */
+function isProgram(): boolean {
+  const started = process.argv[1];
+  // import.meta.url is the file's real path; argv[1] is the path as typed (maybe a symlink).
+  return (
+    started !== undefined &&
+    existsSync(started) &&
+    pathToFileURL(realpathSync(started)).href === import.meta.url
+  );
 }

@@ -5,8 +5,9 @@
  *
  * Run it: `node dist/examples/sync/deadlock.js`.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { DeadlockError, Lock, run, sleep, spawn } from 'simul';
-import { isMain } from '../is-main.js';
 
 // example:start
 export async function deadlockExample(print = console.log): Promise<void> {
@@ -43,4 +44,17 @@ export async function deadlockExample(print = console.log): Promise<void> {
 }
 // example:end
 
-if (isMain(import.meta.url)) await deadlockExample();
+// The program. It uses run() rather than main(): the point is to catch the DeadlockError
+// that run() rejects with. (The check is only there because the tests import this file.)
+if (isProgram()) await deadlockExample();
+
+/** Whether node was started with this file (`node deadlock.js`) rather than importing it. */
+function isProgram(): boolean {
+  const started = process.argv[1];
+  // import.meta.url is the file's real path; argv[1] is the path as typed (maybe a symlink).
+  return (
+    started !== undefined &&
+    existsSync(started) &&
+    pathToFileURL(realpathSync(started)).href === import.meta.url
+  );
+}

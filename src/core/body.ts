@@ -1,13 +1,23 @@
 /**
- * What a task body (or a scope body) is, decided by what calling it returns: a generator is
- * driven step by step, an operation is delegated to, a promise is awaited (an async
- * function), and any other value is the result. Async functions are called inside the
- * task's AsyncLocalStorage context so their awaits know their task.
+ * Bodies: the functions given to `spawn`, `run`, `withTimeout`, `taskGroup`... What a body is
+ * is decided by what calling it returns: a generator is driven step by step, an operation is
+ * delegated to, a promise is awaited (an async function), and any other value is the result.
+ * Async functions are called inside their context's AsyncLocalStorage frame so that their
+ * awaits know their task and scope, and the call counts as async code of the task in flight
+ * (step.ts) until the body parks or ends.
  */
-import { storage, type Context } from './context.js';
+import {
+  asyncEntered,
+  asyncParked,
+  park,
+  wake,
+  type Continuation,
+  type WaitingTask,
+} from './continuation.js';
+import { getRunningFiber, setRunningFiber, storage, type Context } from './context.js';
+import { AsyncBodyContext, isWaitable, Operation } from './operation.js';
+import type { ScopeLike } from './scope.js';
 import { checkFunction } from './validate.js';
-import { isWaitable, type Operation } from './operation.js';
-import type { Task } from './task.js';
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor;
@@ -46,7 +56,22 @@ export function classifyBodyResult(result: unknown): Iterator<unknown, unknown, 
   return null;
 }
 
-/** Calls `body` in `ctx` and classifies what it returned. Throws what `body` throws. */
+/** True for a promise or thenable that is not a simul operation or a generator. */
+export function isForeignThenable(result: unknown): result is PromiseLike<unknown> {
+  return (
+    result !== null &&
+    typeof result === 'object' &&
+    !isWaitable(result) &&
+    typeof (result as PromiseLike<unknown>).then === 'function' &&
+    typeof (result as { next?: unknown }).next !== 'function'
+  );
+}
+
+/**
+ * Calls `body` in `ctx` and classifies what it returned. Throws what `body` throws. A
+ * returned promise counts as async code of the task in flight: whoever waits for it must call
+ * `asyncParked` when it settles (AwaitBody does).
+ */
 export function callBody(where: string, body: () => unknown, ctx: Context): BodyCall {
   if (body instanceof GeneratorFunction) {
     return { kind: 'iterator', iterator: body() as Iterator<unknown, unknown, unknown> };
@@ -57,27 +82,73 @@ export function callBody(where: string, body: () => unknown, ctx: Context): Body
         'an operation, got an async generator function',
     );
   }
-  const result = storage.run(ctx, body);
+  const task = ctx.task;
+  task.asyncState++; // the call may start async code; undone below if it did not
+  // The body's first stretch runs now, inside the generator that calls it: it must see its
+  // own context, not the generator's.
+  const fiber = getRunningFiber();
+  setRunningFiber(null);
+  let result: unknown;
+  try {
+    result = storage.run(ctx, body);
+  } catch (error) {
+    task.asyncState--;
+    throw error;
+  } finally {
+    setRunningFiber(fiber);
+  }
+  if (isForeignThenable(result)) return { kind: 'promise', promise: result };
+  task.asyncState--;
   const iterator = classifyBodyResult(result);
   if (iterator !== null) return { kind: 'iterator', iterator };
-  if (
-    typeof result === 'object' &&
-    result !== null &&
-    typeof (result as PromiseLike<unknown>).then === 'function'
-  ) {
-    return { kind: 'promise', promise: result as PromiseLike<unknown> };
-  }
   return { kind: 'value', value: result };
 }
 
-/** The value a body produces: what its operation, generator or promise finishes with. */
-export type BodyValue<R> =
-  R extends Operation<infer T>
-    ? T
-    : R extends Task<infer T>
-      ? T
-      : R extends Iterator<unknown, infer T, never>
-        ? T
-        : R extends PromiseLike<infer T>
-          ? T
-          : R;
+/** Waits for the promise of an async body; cancellation reaches the body's own waits instead. */
+class AwaitBody extends Operation<unknown> {
+  readonly cancellable = false;
+  constructor(
+    private readonly promise: PromiseLike<unknown>,
+    private readonly ctx: AsyncBodyContext,
+  ) {
+    super();
+  }
+  start(k: Continuation): unknown {
+    const ctx = this.ctx;
+    const settle = (ok: boolean, value: unknown): void => {
+      const task = ctx.task;
+      asyncEntered(task);
+      ctx.endPendingAwaits(task.waits());
+      wake(k, ok, value);
+      asyncParked(task);
+    };
+    this.promise.then(
+      (value) => settle(true, value),
+      (error) => settle(false, error),
+    );
+    return park(k, this);
+  }
+  describe(): string {
+    return 'its async body';
+  }
+}
+
+/**
+ * Runs `body` inside the current generator (a task's, or a composite's fiber), in `scope`:
+ * delegates to what it returns, awaits it, or returns its value.
+ */
+export function* runBody(
+  where: string,
+  body: () => unknown,
+  task: WaitingTask,
+  scope: ScopeLike,
+): Generator<unknown, unknown, unknown> {
+  const ctx = new AsyncBodyContext(task, scope);
+  const call = callBody(where, body, ctx);
+  if (call.kind === 'iterator') {
+    const iterator = call.iterator;
+    return yield* { [Symbol.iterator]: () => iterator };
+  }
+  if (call.kind === 'promise') return yield* new AwaitBody(call.promise, ctx);
+  return call.value;
+}

@@ -4,7 +4,7 @@
  * handle with `cancel()`. Callbacks run outside any task, so they cannot wait; an error
  * thrown by one fails the run (it is never dropped). `now()` reads the loop's clock.
  */
-import { currentContext } from './context.js';
+import { callOutsideTasks, currentContext } from './context.js';
 import { InvalidStateError } from './errors.js';
 import { getActiveLoop, type Loop } from './loop.js';
 import type { Timer } from './timer-heap.js';
@@ -30,7 +30,7 @@ class Callback implements CallbackHandle {
     if (this.cancelled) return;
     this.cancelled = true; // a handle runs once
     try {
-      this.fn();
+      callOutsideTasks(this.fn);
     } catch (error) {
       this.loop.crash(error);
     }

@@ -34,3 +34,8 @@ export class VirtualClock implements Clock {
     if (time > this.time) this.time = time;
   }
 }
+
+/** A clock reading for dumps and messages: `3000ms`, or `12.345ms` under the real clock. */
+export function formatMs(ms: number): string {
+  return `${Number.isInteger(ms) ? ms : ms.toFixed(3)}ms`;
+}

@@ -5,8 +5,10 @@
  * combinator returns, instead of being abandoned to run on.
  */
 import { cancellationOf } from './errors.js';
-import { Composite, isWaitable, Operation } from './operation.js';
+import { Composite } from './composite.js';
+import { isWaitable, type Operation } from './operation.js';
 import type { Waitable } from './continuation.js';
+import { Select } from './select.js';
 import { taskGroup } from './task-group.js';
 import { until } from './foreign.js';
 import { show } from './validate.js';
@@ -25,6 +27,16 @@ export type AwaitedValue<A> =
         : never;
 
 function toOperations(where: string, ops: unknown): Iterable<unknown>[] {
+  const single = singleKind(ops);
+  if (single !== null) {
+    // An operation is iterable too (for yield*), so Array.from would take it for a list of
+    // what it yields: all(sleep(1)) would resolve [undefined] instead of failing.
+    const fn = where.slice(0, where.indexOf('('));
+    throw new TypeError(
+      `${where}: ops must be an array of operations, got a single ${single} ` +
+        `(${show(ops)}); wrap it in an array: ${fn}([op])`,
+    );
+  }
   if (
     ops === null ||
     typeof ops !== 'object' ||
@@ -47,6 +59,19 @@ function toOperations(where: string, ops: unknown): Iterable<unknown>[] {
       `${where}: ops[${i}] must be an operation, a task or a promise, got ${show(op)}`,
     );
   });
+}
+
+/** What `ops` is if it is one thing to wait on rather than a list of them; null otherwise. */
+function singleKind(ops: unknown): string | null {
+  if (isWaitable(ops)) return 'operation';
+  if (
+    ops !== null &&
+    typeof ops === 'object' &&
+    typeof (ops as PromiseLike<unknown>).then === 'function'
+  ) {
+    return 'promise';
+  }
+  return null;
 }
 
 /**
@@ -76,12 +101,24 @@ export function all<const A extends readonly unknown[]>(
   }) as Operation<{ -readonly [K in keyof A]: AwaitedValue<A[K]> }>;
 }
 
+/** A wait that `race` can undo in one instant (see select.ts): not a composite of its own code. */
+function isPrimitiveWait(op: unknown): op is Waitable {
+  return isWaitable(op) && !(op instanceof Composite);
+}
+
 /**
  * Waits for the first operation to finish, with its value or its error; the others are
  * cancelled and finish before `race` returns.
  *
+ * Among the waits passed to it directly (sleeps, joins, promises, `queue.get()`,
+ * `channel.receive()`, `lock.acquire()`, `sem.acquire()`...) at most one happens, as in Go's
+ * `select`: a loser that could have taken an item or a permit in the same instant leaves it
+ * where it was. A composite operation (withTimeout, taskGroup, all...) runs in a task of its
+ * own and is cancelled if it loses; what it did before that is its own business.
+ *
  * @example
  * const winner = await race([download(mirrorA), download(mirrorB)]);
+ * const job = await race([jobs.get(), sleep(1000)]); // undefined after 1 s, and no job lost
  */
 export function race<const A extends readonly unknown[]>(
   ops: A,
@@ -90,28 +127,47 @@ export function race<const A extends readonly unknown[]>(
   if (list.length === 0) {
     throw new RangeError('race(ops): ops must hold at least one operation, got an empty list');
   }
-  return new Composite(`race(${list.length})`, function* () {
+  const label = `race(${list.length})`;
+  if (list.every(isPrimitiveWait)) {
+    return new Select(label, list as unknown as Waitable[]) as Operation<AwaitedValue<A[number]>>;
+  }
+  const primitives = list.filter(isPrimitiveWait) as unknown as Waitable[];
+  const composites = list.filter((op) => !isPrimitiveWait(op));
+  return new Composite(label, function* () {
     let decided = false;
     let ok = true;
     let outcome: unknown;
     yield* taskGroup(function* (g) {
-      list.forEach((op, i) =>
+      const decide = (isOk: boolean, value: unknown): boolean => {
+        if (decided) return false;
+        decided = true;
+        ok = isOk;
+        outcome = value;
+        g.cancel('lost the race');
+        return true;
+      };
+      if (primitives.length > 0) {
+        // The primitive waits race as one select, decided the instant one of them ends.
+        const select = new Select(label, primitives, (_i, isOk, value) => decide(isOk, value));
+        g.spawn(
+          function* () {
+            try {
+              yield* select;
+            } catch {
+              // its outcome was handed to decide() already, or it lost to a composite
+            }
+          },
+          { name: 'race[waits]' },
+        );
+      }
+      composites.forEach((op, i) =>
         g.spawn(
           function* () {
             try {
               const value = yield* op as Iterable<unknown>;
-              if (!decided) {
-                decided = true;
-                outcome = value;
-                g.cancel('lost the race');
-              }
+              decide(true, value);
             } catch (error) {
-              if (!decided) {
-                decided = true;
-                ok = false;
-                outcome = error;
-                g.cancel('lost the race');
-              } else if (cancellationOf(error) === null) {
+              if (!decide(false, error) && cancellationOf(error) === null) {
                 throw error; // a loser's own failure is never dropped
               }
             }

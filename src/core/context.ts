@@ -1,49 +1,79 @@
 /**
- * Which task is running right now. Generator steps run synchronously inside the loop, so a
- * module variable (`runningFiber`) names them at no cost. Async functions resume from
- * microtasks the loop does not control, so their task travels with them in an
- * `AsyncLocalStorage` (about 10 ns per await on Node 24's AsyncContextFrame, about 110 ns
- * on Node 20's promise hooks: see docs/benchmarks.md). `currentContext` checks the cheap
- * one first.
+ * Which task is running right now, and in which cancel scope. Generator steps run
+ * synchronously inside the loop, so a module variable (`runningFiber`) names them at no cost.
+ * Async functions resume from microtasks, so their context travels with them in an
+ * `AsyncLocalStorage` (about 10 ns per await on Node 24's AsyncContextFrame, more on Node
+ * 20's promise hooks: see docs/benchmarks.md). `currentContext` checks the cheap one first.
+ *
+ * The context of async code is also the continuation its next `await` parks, when it has no
+ * other await pending (`claimAwait`): the task itself for its body, a scope's body context
+ * inside `withTimeout(ms, async () => ...)`. Only a second concurrent await (`Promise.all` of
+ * operations) costs an object of its own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Task } from './task.js';
-import type { ScopeLike } from './scope.js';
-import type { GeneratorHost } from './fiber.js';
+import type { Continuation, WaitingTask } from './continuation.js';
 import { InvalidStateError } from './errors.js';
+import type { ScopeLike } from './scope.js';
 
-/** A task plus the cancel scope code runs in: what an async body carries across awaits. */
+/** Code running in a task: the task, and the cancel scope the code runs in. */
 export interface Context {
-  readonly task: Task;
-  readonly scope: ScopeLike;
-}
-
-/** The context of an async body run inside a scope (withTimeout, shield, taskGroup). */
-export class BodyContext implements Context {
-  constructor(
-    readonly task: Task,
-    readonly scope: ScopeLike,
-  ) {}
+  readonly task: WaitingTask;
+  scope: ScopeLike;
+  /**
+   * The continuation an `await` in this code parks, if it is free: it takes `resolve` and
+   * `reject` as what to call when woken. Null if it is taken (the caller makes an AsyncWait).
+   */
+  claimAwait(
+    resolve: (value: unknown) => unknown,
+    reject: ((reason: unknown) => unknown) | undefined,
+  ): Continuation | null;
+  /** The claimed await completed at once: the continuation is free again. */
+  releaseAwait(): void;
 }
 
 export const storage = new AsyncLocalStorage<Context>();
 
-let runningFiber: GeneratorHost | null = null;
+let runningFiber: Context | null = null;
 
-export function getRunningFiber(): GeneratorHost | null {
+/** In `runningFiber` while code that belongs to no task runs (a callback). */
+const NO_TASK = Object.freeze({}) as Context;
+
+export function getRunningFiber(): Context | null {
   return runningFiber;
 }
 
-export function setRunningFiber(fiber: GeneratorHost | null): void {
+export function setRunningFiber(fiber: Context | null): void {
   runningFiber = fiber;
 }
 
+/**
+ * Calls `fn` as code of no task. The loop may be running inside the AsyncLocalStorage context
+ * of the async task whose step just ended (it goes straight on from there), so a callback must
+ * not be taken for that task.
+ */
+export function callOutsideTasks(fn: () => void): void {
+  const previous = runningFiber;
+  runningFiber = NO_TASK;
+  try {
+    fn();
+  } finally {
+    runningFiber = previous;
+  }
+}
+
 export function currentContext(): Context | undefined {
-  return runningFiber ?? storage.getStore();
+  const fiber = runningFiber;
+  if (fiber !== null) return fiber === NO_TASK ? undefined : fiber;
+  return storage.getStore();
+}
+
+/** True while async code of a task runs (not a generator step, not a callback). */
+export function inAsyncCode(): boolean {
+  return runningFiber === null && storage.getStore() !== undefined;
 }
 
 export function requireContext(where: string): Context {
-  const ctx = runningFiber ?? storage.getStore();
+  const ctx = currentContext();
   if (ctx === undefined) {
     throw new InvalidStateError(
       `${where} must be called inside a simul task (inside run()); in a generator task, ` +

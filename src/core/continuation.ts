@@ -1,17 +1,17 @@
 /**
  * A continuation is a suspended piece of a task that the loop can resume: the task's own
- * generator (the Task object itself), a nested generator fiber, or an `await` inside an
- * async function. Every wait parks exactly one continuation on exactly one operation;
- * `wake` puts it on the ready queue with the value (or error) to resume with. Keeping
- * "what is waiting" as an object of its own lets an async task wait on several things at
- * once (`Promise.all` of operations) and still have each wait cancelled, dumped and
- * resumed on its own.
+ * generator or its one pending `await` (the Task object itself), a scope body's await, a
+ * nested generator fiber, or an extra concurrent `await` (`Promise.all` of operations).
+ * Every wait parks exactly one continuation on exactly one operation; `wake` puts it on the
+ * ready queue with the value (or error) to resume with. Keeping "what is waiting" as an
+ * object of its own lets a task wait on several things at once and still have each wait
+ * cancelled, dumped and resumed on its own.
  */
-import type { Context } from './context.js';
+import type { Loop } from './loop.js';
 import type { ScopeLike } from './scope.js';
-import type { Task } from './task.js';
+import { IN_FOREIGN_AWAIT, type Runnable, type StepOwner } from './step.js';
 
-/** Returned by `Operation.start` when the continuation was parked. */
+/** Returned by `Waitable.start` when the continuation was parked. */
 export const PENDING: unique symbol = Symbol('simul.pending');
 
 /** The low-level protocol every waitable thing implements (operations and tasks). */
@@ -26,12 +26,51 @@ export interface Waitable {
   describe(k: Continuation | null): string;
 }
 
+/**
+ * What the wait protocol needs of the task a continuation belongs to. (A task is itself the
+ * continuation of its body; see task.ts, where the full Task lives.)
+ */
+export interface WaitingTask extends StepOwner, Continuation {
+  readonly loop: Loop;
+  /** Records a parked continuation other than the task itself (for dumps and cancellation). */
+  addWait(k: Continuation): void;
+  removeWait(k: Continuation): void;
+  /** Every parked continuation of the task (a snapshot). */
+  waits(): Continuation[];
+}
+
+// The bookkeeping of async steps (see step.ts): every place where async code of a task starts,
+// resumes, reaches simul or parks calls one of these.
+
+/** Async code of `task` reached simul (an await, or its end): back from a raw foreign await? */
+export function asyncEntered(task: WaitingTask): void {
+  if (task.asyncState === IN_FOREIGN_AWAIT) task.loop.foreignAwaitEnded(task);
+}
+
+/** A piece of `task`'s async code parked or ended; the last one to do so ends the step. */
+export function asyncParked(task: WaitingTask): void {
+  const state = task.asyncState;
+  if (state > 0) {
+    task.asyncState = state - 1;
+    if (state === 1) task.loop.asyncSettled(task);
+  }
+}
+
+/** The loop resumes, or starts, a piece of `task`'s async code: it runs on in microtasks. */
+export function asyncResumed(task: WaitingTask): void {
+  if (task.asyncState === IN_FOREIGN_AWAIT) {
+    task.loop.foreignWaits--;
+    task.asyncState = 0;
+  }
+  task.asyncState++;
+}
+
 /** An error to resume with, boxed so one field carries both outcomes of a wait. */
 export class Thrown {
   constructor(readonly error: unknown) {}
 }
 
-export abstract class Continuation implements Context {
+export abstract class Continuation implements Runnable {
   /** What this continuation is parked on; null while ready or running. */
   waitingOn: Waitable | null = null;
   /**
@@ -56,11 +95,20 @@ export abstract class Continuation implements Context {
   set resumeValue(value: unknown) {
     this.slot = value;
   }
-  abstract readonly task: Task;
+  abstract readonly task: WaitingTask;
   abstract scope: ScopeLike;
 
   /** Resumes the continuation; called by the loop from the ready queue. */
   abstract run(): void;
+
+  /**
+   * Declared on the prototype: true for a continuation that is not run by the loop but hands
+   * its outcome on the moment it is woken (a case of a race: see select.ts).
+   */
+  declare readonly relays: boolean;
+
+  /** For a continuation that relays: called by `wake` instead of queueing it. */
+  relay(): void {}
 
   /** PCT ranks continuations by their task's priority. */
   get priority(): number {
@@ -68,30 +116,7 @@ export abstract class Continuation implements Context {
   }
 }
 
-/** An `await op` inside an async function: resumed by calling the promise's own resolvers. */
-export class AsyncWait extends Continuation {
-  readonly task: Task;
-  scope: ScopeLike;
-  constructor(
-    ctx: Context,
-    private readonly resolve: (value: unknown) => unknown,
-    private readonly reject: ((reason: unknown) => unknown) | undefined,
-  ) {
-    super();
-    this.task = ctx.task;
-    this.scope = ctx.scope;
-  }
-
-  run(): void {
-    const task = this.task;
-    task.status = 'running';
-    task.loop.asyncResumed = true;
-    const value = this.resumeValue;
-    this.resumeValue = undefined;
-    if (!(value instanceof Thrown)) this.resolve(value);
-    else if (this.reject !== undefined) this.reject(value.error);
-  }
-}
+(Continuation.prototype as { relays: boolean }).relays = false;
 
 /** Parks `k` on `on`; the caller returns PENDING. */
 export function park(k: Continuation, on: Waitable, data: unknown = null): typeof PENDING {
@@ -114,6 +139,10 @@ export function wake(k: Continuation, ok: boolean, value: unknown): boolean {
   if (k !== task) task.removeWait(k);
   k.waitingOn = null;
   k.resumeValue = ok ? value : new Thrown(value); // replaces the wait's data
+  if (k.relays) {
+    k.relay();
+    return true;
+  }
   if (task.status === 'waiting') task.status = 'ready';
   task.loop.enqueue(k);
   return true;

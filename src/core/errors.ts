@@ -24,12 +24,30 @@ export class CancelledError extends Error {
   }
 }
 
-/** Thrown by `withTimeout` when its body is not done in time. */
+/** What a body that finished after its deadline returned, and how late it was. */
+export interface LateResult {
+  value: unknown;
+  overrunMs: number;
+}
+
+/**
+ * Thrown by `withTimeout` when its body is not done in time. A body that finished after its
+ * deadline all the same (in a raw await or synchronous code, where simul cannot interrupt it)
+ * is not done in time either: its result is kept in `late`, so nothing it did is lost.
+ */
 export class TimeoutError extends Error {
   override name = 'TimeoutError';
   readonly code = 'ERR_SIMUL_TIMEOUT';
-  constructor(readonly ms: number) {
-    super(`the operation did not finish within ${ms} ms`);
+  constructor(
+    readonly ms: number,
+    /** The late body's result and overrun, when the body finished after its deadline. */
+    readonly late?: LateResult,
+  ) {
+    super(
+      late === undefined
+        ? `the operation did not finish within ${ms} ms`
+        : `the operation did not finish within ${ms} ms: it finished ${late.overrunMs.toFixed(1)} ms late, in code simul could not interrupt`,
+    );
   }
 }
 

@@ -6,15 +6,14 @@
  * A task's own generator is driven by the Task object itself (one allocation per task);
  * a `Fiber` drives a nested generator: a composite operation awaited from async code.
  */
-import { Continuation, PENDING, Thrown } from './continuation.js';
-import { getRunningFiber, setRunningFiber } from './context.js';
+import { Continuation, PENDING, Thrown, type WaitingTask } from './continuation.js';
+import { getRunningFiber, setRunningFiber, type Context } from './context.js';
 import type { ScopeLike } from './scope.js';
-import type { Task } from './task.js';
 import { begin, isWaitable } from './operation.js';
 import { show } from './validate.js';
 
 /** A continuation that runs a generator: a Task, or a nested Fiber. */
-export interface GeneratorHost extends Continuation {
+export interface GeneratorHost extends Continuation, Context {
   iter: Iterator<unknown, unknown, unknown> | null;
   finishGenerator(ok: boolean, value: unknown): void;
 }
@@ -80,10 +79,10 @@ function throwInto(error: unknown): never {
 }
 
 export class Fiber extends Continuation implements GeneratorHost {
-  readonly task: Task;
+  readonly task: WaitingTask;
   scope: ScopeLike;
   constructor(
-    task: Task,
+    task: WaitingTask,
     scope: ScopeLike,
     public iter: Iterator<unknown, unknown, unknown> | null,
     private readonly owner: FiberOwner,
@@ -92,6 +91,13 @@ export class Fiber extends Continuation implements GeneratorHost {
     this.task = task;
     this.scope = scope;
   }
+
+  /** Generator code does not await: `then` called from inside it gets a wait of its own. */
+  claimAwait(): Continuation | null {
+    return null;
+  }
+
+  releaseAwait(): void {}
 
   run(): void {
     this.task.status = 'running';

@@ -6,13 +6,28 @@
  * An operation is a description, not a running thing: `sleep(10)` does nothing until a task
  * waits on it, and the same value may be waited on again. Primitive operations implement
  * `start`/`abort` (see continuation.ts); composite ones are written as generators
- * (`Composite`) and run in the waiting task.
+ * (composite.ts) and run in the waiting task.
+ *
+ * `await op` reaches `op.then(resolve, reject)` (V8 calls it from a microtask right after the
+ * async function suspends): that is where the task parks, and where the loop learns that the
+ * task's step is over. So `then` starts the wait and returns nothing: an operation is
+ * awaitable, not a promise to chain (a promise returned from every `then` would cost an
+ * allocation and ~150 B per sleeping task, for a value `await` throws away).
  */
-import { AsyncWait, Continuation, PENDING, park, wake, type Waitable } from './continuation.js';
+import {
+  asyncEntered,
+  asyncParked,
+  asyncResumed,
+  Continuation,
+  interrupt,
+  PENDING,
+  Thrown,
+  type Waitable,
+  type WaitingTask,
+} from './continuation.js';
 import { currentContext, type Context } from './context.js';
 import { CancelledError, InvalidStateError } from './errors.js';
-import { cancelledScope } from './scope.js';
-import { Fiber, type FiberOwner } from './fiber.js';
+import { cancelledScope, type ScopeLike } from './scope.js';
 
 /** Marks the prototypes of Operation and Task, the two kinds of thing a task may wait on. */
 export const WAITABLE: unique symbol = Symbol('simul.waitable');
@@ -98,10 +113,7 @@ export function begin(op: Waitable, k: Continuation): unknown {
   return op.start(k);
 }
 
-/**
- * `await op` inside an async function: the task in the AsyncLocalStorage context waits, as
- * its own continuation if it is free, or through an AsyncWait (a second concurrent await).
- */
+/** `await op` inside an async function: the code's context (from AsyncLocalStorage) waits. */
 export function awaitWaitable(
   op: Waitable,
   onfulfilled: (value: unknown) => unknown,
@@ -120,6 +132,10 @@ export function awaitWaitable(
   awaitIn(ctx, op, onfulfilled, onrejected);
 }
 
+/**
+ * Waits on `op` for async code running in `ctx`. A wait that completes at once resolves the
+ * await and the code runs on in the same step; one that parks ends this piece of the step.
+ */
 export function awaitIn(
   ctx: Context,
   op: Waitable,
@@ -127,70 +143,112 @@ export function awaitIn(
   onrejected: ((reason: unknown) => unknown) | undefined,
 ): void {
   const task = ctx.task;
-  const own = ctx === task && task.claimAwait(onfulfilled, onrejected);
-  const k = own ? task : new AsyncWait(ctx, onfulfilled, onrejected);
+  asyncEntered(task);
+  const claimed = ctx.claimAwait(onfulfilled, onrejected);
+  const k = claimed ?? new AsyncWait(ctx, onfulfilled, onrejected);
   let result: unknown;
   try {
     result = begin(op, k);
   } catch (error) {
-    if (own) task.releaseAwait();
+    if (claimed !== null) ctx.releaseAwait();
     onrejected?.(error);
     return;
   }
-  if (result !== PENDING) {
-    if (own) task.releaseAwait();
+  if (result === PENDING) {
+    const debug = task.loop.debug;
+    if (debug !== null) debug.awaitParked(k, op);
+    asyncParked(task);
+  } else {
+    if (claimed !== null) ctx.releaseAwait();
     onfulfilled(result);
   }
 }
 
-/**
- * An operation written as a generator (withTimeout, taskGroup, all...). Delegating to it
- * runs the generator inline in the task; awaiting it (or yielding it without `*`) runs it
- * as a nested fiber of the same task.
- */
-export class Composite<T> extends Operation<T> {
-  readonly cancellable = false; // cancellation reaches the waits inside instead
+/** Resumes an await: calls what `then` was given, with the value or error the wait ended with. */
+export function resumeAwait(
+  k: Continuation,
+  resolve: (value: unknown) => unknown,
+  reject: ((reason: unknown) => unknown) | undefined,
+): void {
+  const task = k.task;
+  asyncResumed(task);
+  task.status = 'running';
+  const value = k.resumeValue;
+  k.resumeValue = undefined;
+  if (!(value instanceof Thrown)) resolve(value);
+  else if (reject !== undefined) reject(value.error);
+}
+
+/** A second `await op` of async code whose context's own await is taken (`Promise.all` of operations). */
+export class AsyncWait extends Continuation {
+  readonly task: WaitingTask;
+  scope: ScopeLike;
   constructor(
-    private readonly label: string,
-    private readonly make: () => Iterator<unknown, T, unknown>,
+    /** The context whose code awaits (for ending it with its body). */
+    readonly context: Context,
+    private readonly resolve: (value: unknown) => unknown,
+    private readonly reject: ((reason: unknown) => unknown) | undefined,
+  ) {
+    super();
+    this.task = context.task;
+    this.scope = context.scope;
+  }
+
+  run(): void {
+    resumeAwait(this, this.resolve, this.reject);
+  }
+}
+
+function ignoreRejection(): void {}
+
+/**
+ * The context of a scope body that is an async function (`withTimeout(ms, async () => ...)`):
+ * the body's awaits park here, one at a time, at no extra cost, as a task's own awaits do.
+ */
+export class AsyncBodyContext extends Continuation implements Context {
+  private resolve: ((value: unknown) => unknown) | null = null;
+  private reject: (reason: unknown) => unknown = ignoreRejection;
+
+  constructor(
+    readonly task: WaitingTask,
+    public scope: ScopeLike,
   ) {
     super();
   }
 
-  override [Symbol.iterator](): Iterator<Waitable, T, unknown> {
-    return this.make() as Iterator<Waitable, T, unknown>;
+  claimAwait(
+    resolve: (value: unknown) => unknown,
+    reject: ((reason: unknown) => unknown) | undefined,
+  ): Continuation | null {
+    if (this.resolve !== null) return null;
+    this.resolve = resolve;
+    this.reject = reject ?? ignoreRejection;
+    return this;
   }
 
-  start(k: Continuation): unknown {
-    const owner = new NestedOwner(k);
-    const fiber = new Fiber(k.task, k.scope, this.make(), owner);
-    fiber.run();
-    if (owner.settled) {
-      if (owner.ok) return owner.value;
-      throw owner.value;
-    }
-    owner.parked = true;
-    return park(k, this, fiber);
+  releaseAwait(): void {
+    this.resolve = null;
+    this.reject = ignoreRejection;
   }
 
-  describe(): string {
-    return this.label;
+  run(): void {
+    const resolve = this.resolve as (value: unknown) => unknown;
+    const reject = this.reject;
+    this.releaseAwait();
+    resumeAwait(this, resolve, reject);
   }
-}
 
-class NestedOwner implements FiberOwner {
-  settled = false;
-  parked = false;
-  ok = true;
-  value: unknown = undefined;
-  constructor(private readonly k: Continuation) {}
-  fiberDone(_fiber: Fiber, ok: boolean, value: unknown): void {
-    if (this.parked) {
-      wake(this.k, ok, value);
-    } else {
-      this.settled = true;
-      this.ok = ok;
-      this.value = value;
+  /**
+   * The body has ended with awaits still pending (the losers of a `Promise.race` of
+   * operations): nobody will resume them, so they end with CancelledError and their
+   * registrations are undone, so no timer, wait-queue place or foreign wait outlives the body.
+   */
+  endPendingAwaits(waits: readonly Continuation[]): void {
+    const reason = 'the body returned while this await was pending';
+    for (const k of waits) {
+      if (k === this || (k instanceof AsyncWait && k.context === this)) {
+        interrupt(k, new CancelledError(reason));
+      }
     }
   }
 }

@@ -5,11 +5,13 @@
 import { RealClock, VirtualClock } from './clock.js';
 import { currentContext } from './context.js';
 import { InvalidStateError } from './errors.js';
-import type { Instrument } from './instrument.js';
+import { InstrumentMonitor, type Instrument } from './instrument.js';
 import { getActiveLoop, Loop } from './loop.js';
 import { createPolicy, type ScheduleOptions } from './schedule.js';
-import { checkBody, type BodyValue } from './body.js';
-import { checkObject, checkOneOf, show } from './validate.js';
+import { checkBody } from './body.js';
+import { startTask, type BodyValue, type Task } from './task.js';
+import { dumpTree } from './dump.js';
+import { checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 import { DebugMonitor, type DebugOptions, type Warning } from './debug-options.js';
 
 export interface RunOptions {
@@ -29,6 +31,16 @@ export interface RunOptions {
   name?: string;
 }
 
+const RUN_KEYS = optionKeys<RunOptions>({
+  clock: true,
+  schedule: true,
+  debug: true,
+  onWarning: true,
+  instruments: true,
+  handleSignals: true,
+  name: true,
+});
+
 /**
  * Runs `main` as the root task of a new loop.
  *
@@ -42,37 +54,63 @@ export function run<B extends () => unknown>(
   main: B,
   options: RunOptions = {},
 ): Promise<BodyValue<ReturnType<B>>> {
+  return startRun('run', 'main', main, options);
+}
+
+/**
+ * @internal `run` on behalf of the public function the user called (`main`), so that every
+ * message names that function and its argument: `main(body): body must be a function`.
+ */
+export function startRun<B extends () => unknown>(
+  fn: string,
+  bodyName: string,
+  main: B,
+  options: RunOptions,
+): Promise<BodyValue<ReturnType<B>>> {
   if (currentContext() !== undefined || getActiveLoop() !== null) {
     throw new InvalidStateError(
-      'run() cannot be called inside a running task: spawn a child task, or use taskGroup()',
+      `${fn}() cannot be called inside a running task: spawn a child task, or use taskGroup()`,
     );
   }
-  checkBody('run(main)', 'main', main);
-  checkObject('run(main, options)', 'options', options);
-  const clock = checkOneOf('run', 'options.clock', options.clock ?? 'real', [
+  checkBody(`${fn}(${bodyName})`, bodyName, main);
+  checkObject(`${fn}(${bodyName}, options)`, 'options', options);
+  checkKeys(`${fn}(${bodyName}, options)`, 'options', options, RUN_KEYS);
+  const clock = checkOneOf(fn, 'options.clock', options.clock ?? 'real', [
     'real',
     'virtual',
   ] as const);
   const instruments = options.instruments ?? [];
   if (!Array.isArray(instruments) || instruments.some((i) => i === null || typeof i !== 'object')) {
     throw new TypeError(
-      `run: options.instruments must be an array of instrument objects, got ${show(instruments)}`,
+      `${fn}: options.instruments must be an array of instrument objects, got ${show(instruments)}`,
     );
   }
   if (options.handleSignals !== undefined && typeof options.handleSignals !== 'boolean') {
     throw new TypeError(
-      `run: options.handleSignals must be a boolean, got ${show(options.handleSignals)}`,
+      `${fn}: options.handleSignals must be a boolean, got ${show(options.handleSignals)}`,
     );
   }
   if (options.name !== undefined && typeof options.name !== 'string') {
-    throw new TypeError(`run: options.name must be a string, got ${show(options.name)}`);
+    throw new TypeError(`${fn}: options.name must be a string, got ${show(options.name)}`);
   }
-  const debug = DebugMonitor.create(options.debug, options.onWarning);
-  const loop = new Loop({
+  const debug = DebugMonitor.create(fn, options.debug, options.onWarning);
+  const all = debug === null ? instruments : [...instruments, debug];
+  const monitor = all.length > 0 ? new InstrumentMonitor(all) : null;
+  let root: Task | null = null;
+  const loop: Loop = new Loop({
     clock: clock === 'virtual' ? new VirtualClock() : new RealClock(),
-    policy: createPolicy(options.schedule),
-    instruments: debug === null ? instruments : [...instruments, debug],
+    policy: createPolicy(fn, options.schedule),
+    monitor,
+    debug,
     handleSignals: options.handleSignals ?? false,
+    describe: (): string => dumpTree(root as Task, loop.now()),
   });
-  return loop.start<BodyValue<ReturnType<B>>>(main, options.name ?? (main.name || 'main'));
+  if (monitor !== null) monitor.loop = loop;
+  const settled = loop.start<BodyValue<ReturnType<B>>>(() => root as Task);
+  root = startTask(loop, main, options.name ?? (main.name || 'main'), null, null, null);
+  if (debug !== null) {
+    const detach = debug.attach();
+    settled.then(detach, detach);
+  }
+  return settled;
 }

@@ -11,7 +11,7 @@
  * 1/(n·k^(d-1)) per run.
  */
 import { Random } from './random.js';
-import { checkInteger, checkObject, checkOneOf } from './validate.js';
+import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys } from './validate.js';
 
 export type PolicyName = 'fifo' | 'random' | 'pct';
 
@@ -33,6 +33,12 @@ export interface Schedulable {
   readonly priority: number;
 }
 
+/** What a policy chooses among, by rank: 0 is the oldest, the one FIFO takes. */
+export interface Candidates {
+  readonly length: number;
+  at(rank: number): Schedulable;
+}
+
 /** A task as PCT sees it: a priority it may set and lower. */
 export interface Prioritized {
   pctPriority: number;
@@ -44,8 +50,11 @@ export abstract class SchedulePolicy {
   private replayed = 0;
   constructor(protected readonly replay: readonly number[] = []) {}
 
-  /** Chooses an index among `candidates` (n > 1), records it and returns it. */
-  choose(candidates: ArrayLike<Schedulable>): number {
+  /**
+   * Chooses among `candidates` (at least two), records the choice and returns its rank: 0 is
+   * always the candidate FIFO would take (the oldest).
+   */
+  choose(candidates: Candidates): number {
     let i: number;
     if (this.replayed < this.replay.length) {
       i = Math.min(this.replay[this.replayed++], candidates.length - 1);
@@ -66,7 +75,7 @@ export abstract class SchedulePolicy {
     return false;
   }
 
-  protected abstract pick(candidates: ArrayLike<Schedulable>): number;
+  protected abstract pick(candidates: Candidates): number;
 }
 
 class FifoPolicy extends SchedulePolicy {
@@ -85,7 +94,7 @@ class RandomPolicy extends SchedulePolicy {
   ) {
     super(replay);
   }
-  protected pick(candidates: ArrayLike<Schedulable>): number {
+  protected pick(candidates: Candidates): number {
     return this.random.below(candidates.length);
   }
 }
@@ -111,28 +120,43 @@ class PctPolicy extends SchedulePolicy {
     const at = this.changePoints.indexOf(this.step);
     if (at >= 0) task.pctPriority = at / this.depth; // below every initial priority, in order
   }
-  protected pick(candidates: ArrayLike<Schedulable>): number {
+  protected pick(candidates: Candidates): number {
     let best = 0;
+    let bestPriority = candidates.at(0).priority;
     for (let i = 1; i < candidates.length; i++) {
-      if (candidates[i].priority > candidates[best].priority) best = i;
+      const priority = candidates.at(i).priority;
+      if (priority > bestPriority) {
+        best = i;
+        bestPriority = priority;
+      }
     }
     return best;
   }
 }
 
-export function createPolicy(options: ScheduleOptions | undefined): SchedulePolicy {
+const SCHEDULE_KEYS = optionKeys<ScheduleOptions>({
+  policy: true,
+  seed: true,
+  depth: true,
+  steps: true,
+  replay: true,
+});
+
+/** The policy `options.schedule` asks for; `where` is the function called (`run`, `main`). */
+export function createPolicy(where: string, options: ScheduleOptions | undefined): SchedulePolicy {
   if (options === undefined) return new FifoPolicy();
-  checkObject('run', 'options.schedule', options);
-  const policy = checkOneOf('run', 'options.schedule.policy', options.policy, [
+  checkObject(where, 'options.schedule', options);
+  checkKeys(where, 'options.schedule', options, SCHEDULE_KEYS);
+  const policy = checkOneOf(where, 'options.schedule.policy', options.policy, [
     'fifo',
     'random',
     'pct',
   ] as const);
-  const seed = checkInteger('run', 'options.schedule.seed', options.seed ?? 0, -(2 ** 31));
+  const seed = checkInteger(where, 'options.schedule.seed', options.seed ?? 0, -(2 ** 31));
   const replay = options.replay ?? [];
   if (!Array.isArray(replay) || !replay.every((c) => Number.isInteger(c) && c >= 0)) {
     throw new TypeError(
-      'run: options.schedule.replay must be an array of integers >= 0 (a recorded choice stream)',
+      `${where}: options.schedule.replay must be an array of integers >= 0 (a recorded choice stream)`,
     );
   }
   switch (policy) {
@@ -141,8 +165,8 @@ export function createPolicy(options: ScheduleOptions | undefined): SchedulePoli
     case 'random':
       return new RandomPolicy(new Random(seed), replay);
     case 'pct': {
-      const depth = checkInteger('run', 'options.schedule.depth', options.depth ?? 3, 1);
-      const steps = checkInteger('run', 'options.schedule.steps', options.steps ?? 1000, 1);
+      const depth = checkInteger(where, 'options.schedule.depth', options.depth ?? 3, 1);
+      const steps = checkInteger(where, 'options.schedule.steps', options.steps ?? 1000, 1);
       return new PctPolicy(new Random(seed), depth, steps, replay);
     }
   }

@@ -6,12 +6,11 @@
  *
  * Scopes form one tree across tasks: a task is the root scope of its own body, and its
  * parent scope is the scope of the code that spawned it. `withTimeout`, `moveOnAfter`,
- * `shield` and `taskGroup` open scopes inside a task.
+ * `shield` and `taskGroup` open scopes inside a task. Each scope can hand out an
+ * AbortSignal (`abortSignal()`), aborted with it, so foreign APIs stop with the scope too.
  */
-import type { Task } from './task.js';
-import type { Timer } from './timer-heap.js';
 import { CancelledError } from './errors.js';
-import { interrupt } from './continuation.js';
+import type { Timer } from './timer-heap.js';
 
 export interface ScopeLike {
   readonly parentScope: ScopeLike | null;
@@ -31,6 +30,15 @@ export function cancelledScope(scope: ScopeLike | null): ScopeLike | null {
   return null;
 }
 
+/** What a scope needs of the task it lives in. */
+export interface ScopeOwner {
+  /** Interrupts the waits, in the task and its descendants, that a cancellation now reaches. */
+  deliverCancel(): void;
+  /** Aborts `scope`'s signal whenever a cancellation reaches the task, until unwatched. */
+  watchSignal(scope: CancelScope): void;
+  unwatchSignal(scope: CancelScope): void;
+}
+
 export class CancelScope implements ScopeLike {
   cancelled = false;
   cancelReason: unknown = undefined;
@@ -38,23 +46,24 @@ export class CancelScope implements ScopeLike {
   timer: Timer | null = null;
   /** True when the deadline (not an outer cancel) cancelled this scope. */
   expired = false;
+  /** The deadline on the loop's clock, if the scope has one. */
+  deadline = Infinity;
   /** The scope's AbortController, made by the first `abortSignal()` inside it. */
   controller: AbortController | null = null;
 
   constructor(
     readonly parentScope: ScopeLike,
     readonly shielded: boolean,
-    readonly owner: Task,
+    readonly owner: ScopeOwner,
   ) {}
 
   cancel(reason?: unknown): void {
     if (this.cancelled) return;
     this.cancelled = true;
     this.cancelReason = reason;
-    deliverCancel(this.owner);
+    this.owner.deliverCancel();
   }
 
-  /** The scope's AbortSignal: aborted once this scope or one around it is cancelled. */
   get signal(): AbortSignal {
     if (this.controller === null) {
       this.controller = new AbortController();
@@ -78,27 +87,4 @@ export function abortIfCancelled(
   if (controller === null || controller.signal.aborted) return;
   const cancelled = cancelledScope(scope);
   if (cancelled !== null) controller.abort(new CancelledError(cancelled.cancelReason));
-}
-
-/**
- * Interrupts every parked, cancellable wait in `from` and its descendants whose scope is now
- * cancelled, and aborts the signal of every scope (task or inner scope) that now is. Subtrees whose root
- * scope is not cancelled are skipped: nothing inside them can be.
- */
-export function deliverCancel(from: Task): void {
-  const stack: Task[] = [from];
-  while (stack.length > 0) {
-    const task = stack.pop() as Task;
-    for (const k of task.waits()) {
-      const on = k.waitingOn;
-      if (on !== null && on.cancellable) {
-        const cancelled = cancelledScope(k.scope);
-        if (cancelled !== null) interrupt(k, new CancelledError(cancelled.cancelReason));
-      }
-    }
-    task.abortSignals();
-    for (let child = task.firstChild; child !== null; child = child.nextSiblingTask) {
-      if (cancelledScope(child) !== null) stack.push(child);
-    }
-  }
 }

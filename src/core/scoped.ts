@@ -5,13 +5,13 @@
  * of it is turned into TimeoutError (withTimeout) or `undefined` (moveOnAfter). If an outer
  * scope is cancelled as well, the CancelledError goes on up: outer cancellation wins.
  */
-import { BodyContext, getRunningFiber } from './context.js';
-import { Continuation, park, wake } from './continuation.js';
+import { getRunningFiber } from './context.js';
 import { cancellationOf, TimeoutError } from './errors.js';
-import { Composite, Operation } from './operation.js';
-import { callBody, checkBody, type BodyValue } from './body.js';
-import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
-import type { Task } from './task.js';
+import { Composite } from './composite.js';
+import type { Operation } from './operation.js';
+import { checkBody, runBody } from './body.js';
+import { CancelScope, cancelledScope } from './scope.js';
+import type { BodyValue, Task } from './task.js';
 import type { Fiber } from './fiber.js';
 import { checkMs } from './validate.js';
 
@@ -22,43 +22,9 @@ function expireScope(scope: CancelScope): void {
   scope.cancel('deadline expired');
 }
 
-/** Waits for the promise of an async body; cancellation reaches the body's own waits instead. */
-class AwaitBody extends Operation<unknown> {
-  readonly cancellable = false;
-  constructor(private readonly promise: PromiseLike<unknown>) {
-    super();
-  }
-  start(k: Continuation): unknown {
-    this.promise.then(
-      (value) => wake(k, true, value),
-      (error) => wake(k, false, error),
-    );
-    return park(k, this);
-  }
-  describe(): string {
-    return 'its async body';
-  }
-}
-
 /** The running fiber, which a composite's generator code always runs inside. */
 export function runningFiber(): Fiber {
   return getRunningFiber() as Fiber;
-}
-
-/** Runs `body` inside the current fiber, in `scope`: delegates, awaits or returns its value. */
-export function* runBody(
-  where: string,
-  body: () => unknown,
-  task: Task,
-  scope: ScopeLike,
-): Generator<unknown, unknown, unknown> {
-  const call = callBody(where, body, scope === task ? task : new BodyContext(task, scope));
-  if (call.kind === 'iterator') {
-    const iterator = call.iterator;
-    return yield* { [Symbol.iterator]: () => iterator };
-  }
-  if (call.kind === 'promise') return yield* new AwaitBody(call.promise);
-  return call.value;
 }
 
 function* scoped(
@@ -69,9 +35,10 @@ function* scoped(
   onExpiry: 'throw' | 'return',
 ): Generator<unknown, unknown, unknown> {
   const fiber = runningFiber();
-  const task = fiber.task;
+  const task = fiber.task as Task;
   const outer = fiber.scope;
   const scope = new CancelScope(outer, shielded, task);
+  if (ms !== null) scope.deadline = task.loop.now() + ms;
   if (ms === 0) {
     scope.expired = true;
     scope.cancelled = true;
@@ -81,7 +48,17 @@ function* scoped(
   }
   fiber.scope = scope;
   try {
-    return yield* runBody(where, body, task, scope);
+    const value = yield* runBody(where, body, task, scope);
+    const overrunMs = task.loop.now() - scope.deadline;
+    if (overrunMs > 0 && cancelledScope(outer) === null) {
+      // The deadline passed while the body was out of simul's reach (a raw await of a foreign
+      // promise, or synchronous code), and it finished late without noticing: the deadline
+      // is binding all the same, so a late answer is a timeout, not a success.
+      task.loop.debug?.deadlineOverrun(task, `${where}(${ms})`, overrunMs);
+      if (onExpiry === 'throw') throw new TimeoutError(ms as number, { value, overrunMs });
+      return undefined;
+    }
+    return value;
   } catch (error) {
     if (cancellationOf(error) !== null && scope.expired && cancelledScope(outer) === null) {
       if (onExpiry === 'throw') throw new TimeoutError(ms as number);

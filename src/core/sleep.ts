@@ -11,7 +11,7 @@ import { Operation, OpIterator, returnResult, yieldResult } from './operation.js
 import type { TimerEntry } from './timer-heap.js';
 import type { Waitable } from './continuation.js';
 import { checkMs } from './validate.js';
-import { formatMs } from './dump.js';
+import { formatMs } from './clock.js';
 
 // States kept in `index` when the entry is not in the heap (>= 0 means it is).
 const IDLE = -1;

@@ -3,8 +3,7 @@
  * is running.
  */
 import { requireContext } from './context.js';
-import type { Task } from './task.js';
-import type { BodyValue } from './body.js';
+import { startTask, type BodyValue, type Task } from './task.js';
 import { checkSpawnOptions, type SpawnOptions } from './task-group.js';
 import { checkBody } from './body.js';
 
@@ -24,13 +23,13 @@ export function spawn<B extends () => unknown>(
   checkBody('spawn(body)', 'body', body);
   checkSpawnOptions('spawn(body, options)', options);
   const ctx = requireContext('spawn()');
-  const parent = ctx.task;
-  return parent.loop.spawnTask(body, options?.name, parent, parent, ctx.scope) as Task<
+  const parent = ctx.task as Task;
+  return startTask(parent.loop, body, options?.name, parent, parent, ctx.scope) as Task<
     BodyValue<ReturnType<B>>
   >;
 }
 
 /** The task that is running now. Throws outside a task. */
 export function current(): Task {
-  return requireContext('current()').task;
+  return requireContext('current()').task as Task;
 }

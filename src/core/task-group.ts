@@ -7,20 +7,24 @@
  */
 import { Continuation, park, wake } from './continuation.js';
 import { cancellationOf, CancelledError, InvalidStateError, TaskGroupError } from './errors.js';
-import { Composite, Operation } from './operation.js';
+import { Composite } from './composite.js';
+import { Operation } from './operation.js';
 import { CancelScope, cancelledScope, type ScopeLike } from './scope.js';
-import type { Nursery, Task } from './task.js';
-import { runBody, runningFiber } from './scoped.js';
-import { checkBody, type BodyValue } from './body.js';
-import { checkObject, show } from './validate.js';
+import { startTask, type BodyValue, type Nursery, type Task } from './task.js';
+import { runningFiber } from './scoped.js';
+import { checkBody, runBody } from './body.js';
+import { checkKeys, checkObject, optionKeys, show } from './validate.js';
 
 export interface SpawnOptions {
   /** A name for dumps, traces and error messages (default: the body function's name). */
   name?: string;
 }
 
+const SPAWN_KEYS = optionKeys<SpawnOptions>({ name: true });
+
 export function checkSpawnOptions(where: string, options: SpawnOptions | undefined): void {
   checkObject(where, 'options', options);
+  checkKeys(where, 'options', options, SPAWN_KEYS);
   if (options?.name !== undefined && typeof options.name !== 'string') {
     throw new TypeError(`${where}: options.name must be a string, got ${show(options.name)}`);
   }
@@ -86,7 +90,7 @@ export class TaskGroup implements Nursery {
       throw new InvalidStateError('the task group is closed: spawn on it inside its body only');
     }
     this.live++;
-    return this.owner.loop.spawnTask(body, name, this.owner, this, this.scope);
+    return startTask(this.owner.loop, body, name, this.owner, this, this.scope);
   }
 
   /** @internal */
@@ -249,6 +253,6 @@ export function taskGroup<R>(body: (g: TaskGroup) => R): Operation<BodyValue<R>>
   return new Composite('taskGroup', function* () {
     // Generator code runs inside the fiber that waits on the group, never before.
     const fiber = runningFiber();
-    return yield* new TaskGroup(fiber.task, fiber.scope).run(body);
+    return yield* new TaskGroup(fiber.task as Task, fiber.scope).run(body);
   }) as Operation<BodyValue<R>>;
 }

@@ -6,30 +6,48 @@
  * - when a child fails, the task's scope is cancelled (its body and the other children see
  *   CancelledError at their waits) and the task fails with that error; several errors make
  *   a TaskGroupError; the same error is never counted twice;
- * - a CancelledError that ends a cancelled task is its normal way out ('cancelled'), not a
+ * - a cancellation that ends a cancelled task is its normal way out ('cancelled'), not a
  *   failure; anywhere else it is an error like any other.
  *
  * Memory per sleeping task is a benchmark target, so a Task is also its own root cancel
- * scope and its own generator driver, children form an intrusive list, and everything most
- * tasks never need (errors, extra joiners, an AbortController...) lives in `TaskExtras`,
- * allocated on first use.
+ * scope, its own generator driver and the continuation of its body's one pending await;
+ * children form an intrusive list; and everything most tasks never need (errors, extra
+ * joiners, AbortControllers...) lives in `TaskExtras`, allocated on first use.
  */
-import { Continuation, interrupt, park, wake, Thrown, type Waitable } from './continuation.js';
+import {
+  asyncEntered,
+  asyncParked,
+  Continuation,
+  interrupt,
+  park,
+  wake,
+  type Waitable,
+  type WaitingTask,
+} from './continuation.js';
+import { inAsyncCode, storage, type Context } from './context.js';
 import { cancellationOf, CancelledError, TaskGroupError } from './errors.js';
 import { driveGenerator, resumeGenerator, type GeneratorHost } from './fiber.js';
-import { storage } from './context.js';
-import { awaitWaitable, isWaitable, OpIterator, WAITABLE } from './operation.js';
+import type { Loop } from './loop.js';
+import {
+  AsyncBodyContext,
+  AsyncWait,
+  awaitWaitable,
+  OpIterator,
+  resumeAwait,
+  WAITABLE,
+  type Operation,
+} from './operation.js';
 import {
   abortIfCancelled,
   cancelledScope,
-  deliverCancel,
   type CancelScope,
   type ScopeLike,
+  type ScopeOwner,
 } from './scope.js';
-import { isGeneratorFunction, classifyBodyResult } from './body.js';
-import type { Loop } from './loop.js';
+import { classifyBodyResult, isForeignThenable, isGeneratorFunction } from './body.js';
+import type { TaskState } from './step.js';
 
-export type TaskState = 'ready' | 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';
+export type { TaskState } from './step.js';
 
 /** Where a task reports its exit: its parent task, or the task group it was spawned on. */
 export interface Nursery {
@@ -38,6 +56,7 @@ export interface Nursery {
 
 /** The state few tasks need, allocated on first use. */
 class TaskExtras {
+  cancelled = false;
   nursery: Nursery | null = null;
   cancelReason: unknown = undefined;
   errors: unknown[] | null = null;
@@ -52,16 +71,26 @@ class TaskExtras {
 
 /** Marks a body that has finished, in the slot that held the body and then its generator. */
 const BODY_DONE = Symbol('simul.bodyDone');
+/** The stage of an async task whose body runs with no await of its own pending. */
+const ASYNC_RUNNING = Symbol('simul.asyncRunning');
+/** The outcome of a task whose body has not started. */
+const NOT_STARTED = Symbol('simul.notStarted');
+/**
+ * The outcome of a task whose body has not started and will start in the context of the
+ * async code that spawned it: `stage` holds the function that opens its gate.
+ */
+const GATED = Symbol('simul.gated');
 
 export class Task<T = unknown>
   extends Continuation
-  implements ScopeLike, Waitable, Nursery, GeneratorHost
+  implements ScopeLike, ScopeOwner, Waitable, Nursery, GeneratorHost, WaitingTask, Context
 {
   /** Internal state; read it through `state`. */
   status: TaskState = 'ready';
+  /** @internal Async code of the task in flight, for the loop (see step.ts). */
+  asyncState = 0;
   /** @internal The cancel scope the task's generator runs in now (itself, or one inside it). */
   scope: ScopeLike;
-  cancelled = false;
   /**
    * The body until it starts; then its generator, or ASYNC_RUNNING (or a pending await's
    * reject function) for an async body; BODY_DONE once the body has ended.
@@ -69,7 +98,10 @@ export class Task<T = unknown>
   private stage: unknown;
   /** A waiting continuation of this task other than the task itself (an await, a fiber). */
   private firstWait: Continuation | null = null;
-  /** The body's result while children finish, then the task's outcome (value or error). */
+  /**
+   * The body's result while children finish, then the task's outcome (value or error); while
+   * the body's own await is pending, that await's resolve function.
+   */
   private outcome: unknown = NOT_STARTED;
   /** The first task to join this one (more go to extras). */
   private joiner: Continuation | null = null;
@@ -97,7 +129,7 @@ export class Task<T = unknown>
     if (parent !== null) parent.adopt(this);
   }
 
-  /** A task is its own continuation (its generator's driver). */
+  /** A task is its own continuation (its generator's driver, its body's await). */
   get task(): this {
     return this;
   }
@@ -116,6 +148,14 @@ export class Task<T = unknown>
     return this.status === 'done' || this.status === 'failed' || this.status === 'cancelled';
   }
 
+  /**
+   * Whether the task was cancelled (its scope is, as a scope). Kept in the extras: every
+   * task pays for a field of its own, and few are ever cancelled.
+   */
+  get cancelled(): boolean {
+    return this.extras !== null && this.extras.cancelled;
+  }
+
   /** A task is never a shield; only `shield()` scopes are. */
   get shielded(): boolean {
     return false;
@@ -132,9 +172,10 @@ export class Task<T = unknown>
    */
   cancel(reason?: unknown): void {
     if (this.isFinished || this.cancelled) return;
-    this.cancelled = true;
-    if (reason !== undefined) this.more().cancelReason = reason;
-    deliverCancel(this);
+    const extras = this.more();
+    extras.cancelled = true;
+    if (reason !== undefined) extras.cancelReason = reason;
+    this.deliverCancel();
   }
 
   /**
@@ -166,13 +207,36 @@ export class Task<T = unknown>
     this.extras?.signalScopes?.delete(scope);
   }
 
-  /** @internal Aborts the signals of the task and its inner scopes that are now cancelled. */
-  abortSignals(): void {
+  /**
+   * @internal Interrupts every parked, cancellable wait in this task and its descendants
+   * whose scope is now cancelled, and aborts the signals of the scopes that now are. Subtrees
+   * whose root scope is not cancelled are skipped: nothing inside them can be.
+   */
+  deliverCancel(): void {
+    const stack: Task[] = [this];
+    while (stack.length > 0) {
+      const task = stack.pop() as Task;
+      for (const k of task.waits()) {
+        const on = k.waitingOn;
+        if (on !== null && on.cancellable) {
+          const cancelled = cancelledScope(k.scope);
+          if (cancelled !== null) interrupt(k, new CancelledError(cancelled.cancelReason));
+        }
+      }
+      task.abortSignals();
+      for (let child = task.firstChild; child !== null; child = child.nextSibling) {
+        if (cancelledScope(child) !== null) stack.push(child);
+      }
+    }
+  }
+
+  private abortSignals(): void {
     const extras = this.extras;
     if (extras === null) return;
     if (extras.controller !== null) abortIfCancelled(this);
-    if (extras.signalScopes !== null)
+    if (extras.signalScopes !== null) {
       for (const scope of extras.signalScopes) abortIfCancelled(scope);
+    }
   }
 
   /** @internal */
@@ -212,6 +276,26 @@ export class Task<T = unknown>
     return waits;
   }
 
+  /**
+   * @internal The microtask queue ran dry with async code of this task unaccounted for: it
+   * can only sit in a raw await of a foreign promise if the body still runs and no await of
+   * it is parked on a simul wait of its own (a composite or an async scope body is not one:
+   * it waits for code of the same task).
+   */
+  inForeignAwait(): boolean {
+    if (this.stage === BODY_DONE) return false;
+    for (const k of this.waits()) {
+      const on = k.waitingOn;
+      if (on === null || !on.cancellable) continue;
+      const isAwait =
+        k === this
+          ? typeof this.stage === 'function'
+          : k instanceof AsyncWait || k instanceof AsyncBodyContext;
+      if (isAwait) return false;
+    }
+    return true;
+  }
+
   // --- running the body -------------------------------------------------------------
 
   get iter(): Iterator<unknown, unknown, unknown> | null {
@@ -225,8 +309,18 @@ export class Task<T = unknown>
 
   run(): void {
     const stage = this.stage;
+    if (this.outcome === GATED) {
+      // The body starts from a promise reaction registered at spawn time, so it runs in the
+      // spawner's AsyncLocalStorage context; it is async code in flight until it parks.
+      this.outcome = undefined;
+      this.stage = null;
+      this.status = 'running';
+      this.asyncState++;
+      (stage as () => void)();
+      return;
+    }
     if (this.outcome !== NOT_STARTED) {
-      if (typeof stage === 'function') this.resumeAwait();
+      if (typeof stage === 'function') this.resumeOwnAwait();
       else if (stage !== BODY_DONE) {
         this.status = 'running';
         resumeGenerator(this);
@@ -242,29 +336,81 @@ export class Task<T = unknown>
       return;
     }
     // Any other body is called inside the task's AsyncLocalStorage context, so the
-    // awaits of an async function know their task.
+    // awaits of an async function know their task; its code runs on in microtasks.
+    this.asyncState++;
+    this.stage = stage; // read back by startInTask
     let result: unknown;
     try {
-      result = storage.run(this, startAsyncBody, stage as () => unknown);
+      result = this.loop.inCallerContext(startInTask, this);
     } catch (error) {
+      this.asyncState--;
       this.bodyDone(false, error);
       return;
     }
     if (result === ASYNC_BODY) {
       this.stage = ASYNC_RUNNING;
+      return;
+    }
+    this.asyncState--;
+    const iterator = classifyBodyResult(result);
+    if (iterator !== null) {
+      this.stage = iterator;
+      driveGenerator(this, true, undefined);
     } else {
-      const iterator = classifyBodyResult(result);
-      if (iterator !== null) {
-        this.stage = iterator;
-        driveGenerator(this, true, undefined);
-      } else {
-        this.bodyDone(true, result);
-      }
+      this.bodyDone(true, result);
     }
   }
 
   finishGenerator(ok: boolean, value: unknown): void {
     this.bodyDone(ok, value);
+  }
+
+  /** @internal The body, handed over once to be called (see `run`). */
+  takeBody(): () => unknown {
+    const body = this.stage as () => unknown;
+    this.stage = null;
+    return body;
+  }
+
+  /**
+   * @internal Makes the body start, when the loop runs the task's first step, in the
+   * AsyncLocalStorage context of the code calling this (the async code spawning the task), as
+   * asyncio and Trio copy a task's context when it is created. A promise reaction registered
+   * now is what keeps that context until then.
+   */
+  inheritContext(): void {
+    const body = this.stage as () => unknown;
+    let open: () => void = noop;
+    new Promise<void>((resolve) => (open = resolve)).then(() => this.startInherited(body));
+    this.stage = open;
+    this.outcome = GATED;
+  }
+
+  /** Runs in the spawner's context, in a microtask: the task's first step, in flight. */
+  private startInherited(body: () => unknown): void {
+    let result: unknown;
+    try {
+      result = storage.run(this, startAsyncBody, body);
+    } catch (error) {
+      this.bodyDone(false, error);
+      asyncParked(this);
+      return;
+    }
+    if (result === ASYNC_BODY) {
+      this.stage = ASYNC_RUNNING; // its first park ends the step
+      return;
+    }
+    const iterator = classifyBodyResult(result);
+    if (iterator !== null) {
+      // A function that returned an operation or a generator: driven by the loop, from its
+      // next step on (this microtask is not a step of the loop's).
+      this.stage = iterator;
+      this.status = 'ready';
+      this.loop.enqueue(this);
+    } else {
+      this.bodyDone(true, result);
+    }
+    asyncParked(this);
   }
 
   // An async task is the continuation of its own awaits, one at a time: while one is
@@ -276,11 +422,11 @@ export class Task<T = unknown>
   claimAwait(
     resolve: (value: unknown) => unknown,
     reject: ((reason: unknown) => unknown) | undefined,
-  ): boolean {
-    if (this.stage !== ASYNC_RUNNING) return false;
+  ): Continuation | null {
+    if (this.stage !== ASYNC_RUNNING) return null;
     this.stage = reject ?? ignoreRejection;
     this.outcome = resolve;
-    return true;
+    return this;
   }
 
   /** @internal The claimed await completed at once. */
@@ -289,27 +435,25 @@ export class Task<T = unknown>
     this.outcome = undefined;
   }
 
-  private resumeAwait(): void {
+  private resumeOwnAwait(): void {
     const resolve = this.outcome as (value: unknown) => unknown;
     const reject = this.stage as (reason: unknown) => unknown;
     this.stage = ASYNC_RUNNING;
     this.outcome = undefined;
-    this.status = 'running';
-    this.loop.asyncResumed = true;
-    const value = this.resumeValue;
-    this.resumeValue = undefined;
-    if (value instanceof Thrown) reject(value.error);
-    else resolve(value);
+    resumeAwait(this, resolve, reject);
   }
 
   /** @internal */
   bodyDone(ok: boolean, value: unknown): void {
-    if (this.stage === ASYNC_RUNNING || typeof this.stage === 'function') this.dropPendingAwaits();
+    if (this.stage === ASYNC_RUNNING || typeof this.stage === 'function') this.endPendingAwaits();
     this.stage = BODY_DONE;
     if (ok) this.outcome = value;
-    else if (cancellationOf(value) !== null && cancelledScope(this) !== null) {
-      this.more().bodyCancelled = cancellationOf(value);
-    } else this.fail(value);
+    else {
+      const cancellation = cancellationOf(value);
+      if (cancellation !== null && cancelledScope(this) !== null) {
+        this.more().bodyCancelled = cancellation;
+      } else this.fail(value);
+    }
     if (this.status === 'running') this.status = 'waiting';
     this.maybeFinish();
   }
@@ -320,7 +464,7 @@ export class Task<T = unknown>
    * CancelledError and their registrations undone, so no timer, wait-queue place or foreign
    * wait outlives the body.
    */
-  private dropPendingAwaits(): void {
+  private endPendingAwaits(): void {
     const reason = 'the task body returned while this await was pending';
     if (typeof this.stage === 'function') {
       const reject = this.stage as (reason: unknown) => unknown;
@@ -343,10 +487,10 @@ export class Task<T = unknown>
     const extras = this.more();
     const errors = (extras.errors ??= []);
     if (!errors.includes(error)) errors.push(error);
-    if (!this.cancelled) {
-      this.cancelled = true;
+    if (!extras.cancelled) {
+      extras.cancelled = true;
       extras.cancelReason = error;
-      deliverCancel(this);
+      this.deliverCancel();
     }
   }
 
@@ -367,11 +511,6 @@ export class Task<T = unknown>
     else this.firstChild = child.nextSibling;
     if (child.nextSibling !== null) child.nextSibling.prevSibling = child.prevSibling;
     child.prevSibling = child.nextSibling = null;
-  }
-
-  /** @internal The next sibling in the parent's child list. */
-  get nextSiblingTask(): Task | null {
-    return this.nextSibling;
   }
 
   /** The tasks this task spawned that are still running, oldest first. */
@@ -395,7 +534,8 @@ export class Task<T = unknown>
     } else {
       this.status = 'done';
     }
-    this.loop.taskExited(this);
+    const monitor = this.loop.monitor;
+    if (monitor !== null) monitor.taskExited(this);
     const ok = this.status === 'done';
     if (this.joiner !== null) {
       const joiner = this.joiner;
@@ -477,14 +617,61 @@ export class Task<T = unknown>
 }
 (Task.prototype as unknown as { [WAITABLE]: boolean })[WAITABLE] = true;
 
+/** The task a continuation belongs to, as the public Task (the wait protocol knows less). */
+export function taskOf(k: Continuation): Task {
+  return k.task as Task;
+}
+
+/**
+ * Starts `body` as a new task of `loop` (the root when `parent` is null): it is ready, and
+ * runs its first step in a coming batch.
+ */
+export function startTask(
+  loop: Loop,
+  body: () => unknown,
+  name: string | undefined,
+  parent: Task | null,
+  nursery: Nursery | null,
+  scope: ScopeLike | null,
+): Task {
+  const task = new Task(
+    loop,
+    loop.nextTaskId++,
+    name ?? (body.name || undefined),
+    body,
+    parent,
+    nursery,
+    scope,
+  );
+  if (!isGeneratorFunction(body) && inAsyncCode()) task.inheritContext();
+  if (!loop.fifo) loop.policy.taskCreated(task);
+  if (loop.monitor !== null) loop.monitor.taskSpawned(task);
+  loop.enqueue(task);
+  return task;
+}
+
+/** The value a body produces: what its operation, generator or promise finishes with. */
+export type BodyValue<R> =
+  R extends Operation<infer T>
+    ? T
+    : R extends Task<infer T>
+      ? T
+      : R extends Iterator<unknown, infer T, never>
+        ? T
+        : R extends PromiseLike<infer T>
+          ? T
+          : R;
+
 /** Returned by startAsyncBody when the body was a promise and is being watched. */
 const ASYNC_BODY = Symbol('simul.asyncBody');
-/** The stage of an async task whose body runs with no await of its own pending. */
-const ASYNC_RUNNING = Symbol('simul.asyncRunning');
-/** The outcome of a task whose body has not started. */
-const NOT_STARTED = Symbol('simul.notStarted');
 
 function ignoreRejection(): void {}
+
+function noop(): void {}
+
+function startInTask(task: Task): unknown {
+  return storage.run(task, startAsyncBody, task.takeBody());
+}
 
 /**
  * Calls a non-generator body inside the task's AsyncLocalStorage context. A promise (an
@@ -493,25 +680,24 @@ function ignoreRejection(): void {}
  */
 function startAsyncBody(body: () => unknown): unknown {
   const result = body();
-  if (
-    result !== null &&
-    typeof result === 'object' &&
-    !isWaitable(result) &&
-    typeof (result as PromiseLike<unknown>).then === 'function' &&
-    typeof (result as { next?: unknown }).next !== 'function'
-  ) {
-    const task = storage.getStore() as Task;
-    task.loop.asyncResumed = true;
-    (result as PromiseLike<unknown>).then(asyncBodyFulfilled, asyncBodyRejected);
+  if (isForeignThenable(result)) {
+    result.then(asyncBodyFulfilled, asyncBodyRejected);
     return ASYNC_BODY;
   }
   return result;
 }
 
 function asyncBodyFulfilled(value: unknown): void {
-  (storage.getStore() as Task).bodyDone(true, value);
+  asyncBodyEnded(true, value);
 }
 
 function asyncBodyRejected(error: unknown): void {
-  (storage.getStore() as Task).bodyDone(false, error);
+  asyncBodyEnded(false, error);
+}
+
+function asyncBodyEnded(ok: boolean, value: unknown): void {
+  const task = storage.getStore() as Task;
+  asyncEntered(task);
+  task.bodyDone(ok, value);
+  asyncParked(task);
 }

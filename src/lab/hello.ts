@@ -8,6 +8,7 @@ import { helloAsync } from '../../examples/hello/async.js';
 import { helloCallback } from '../../examples/hello/callback.js';
 import { helloGenerator } from '../../examples/hello/generator.js';
 import { helloSync } from '../../examples/hello/sync.js';
+import { run } from '../core/run.js';
 import { seconds } from './format.js';
 import { parseCount, parseMs, UsageError } from './options.js';
 
@@ -25,11 +26,13 @@ export interface HelloOptions {
   print: (line: string) => void;
 }
 
+// The concurrent examples are task bodies (their files run them with main()); here each
+// runs in a loop of its own, on the clock asked for.
 const programs: Record<HelloStyle, (options: HelloOptions) => number | Promise<number>> = {
   sync: helloSync,
-  callback: helloCallback,
-  generator: helloGenerator,
-  async: helloAsync,
+  callback: (options) => run(() => helloCallback(options), { clock: options.clock }),
+  generator: (options) => run(() => helloGenerator(options), { clock: options.clock }),
+  async: (options) => run(() => helloAsync(options), { clock: options.clock }),
 };
 
 /** Runs one style's program; resolves with the elapsed time in ms on the clock it ran under. */

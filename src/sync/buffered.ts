@@ -20,12 +20,14 @@
  * mode, which made Effection's queue take seconds for 200,000 buffered items.
  */
 import type { Continuation } from '../core/continuation.js';
-import type { Task } from '../core/task.js';
+import { taskOf, type Task } from '../core/task.js';
 import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
-import { Composite, Operation } from '../core/operation.js';
+import { Composite } from '../core/composite.js';
+import { Operation } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
 import { RingQueue } from '../core/ring-queue.js';
-import { runBody, runningFiber } from '../core/scoped.js';
+import { runningFiber } from '../core/scoped.js';
+import { runBody } from '../core/body.js';
 import { checkFunction } from '../core/validate.js';
 import { Primitive, type PrimitiveOptions } from './primitive.js';
 
@@ -70,6 +72,8 @@ class Put<T> extends ImmediateOperation<void> {
 }
 
 class Get<T> extends ImmediateOperation<unknown> {
+  /** It takes something when it completes (for debug mode's dropped-result report). */
+  readonly consumes = true;
   constructor(
     private readonly box: Buffered<T>,
     private readonly mode: boolean,
@@ -126,8 +130,9 @@ export abstract class Buffered<T> extends Primitive {
     readonly capacity: number,
     where: string,
     options: PrimitiveOptions | undefined,
+    keys?: readonly string[],
   ) {
-    super(verbs.kind, where, options);
+    super(verbs.kind, where, options, keys);
     this.items = new RingQueue<T>(
       capacity < 16 ? 16 : capacity < 1024 ? nextPowerOfTwo(capacity) : 1024,
     );
@@ -189,11 +194,11 @@ export abstract class Buffered<T> extends Primitive {
     if (this.shut) return;
     this.shut = true;
     for (let node = this.putters.take(); node !== null; node = this.putters.take()) {
-      node.wake(false, this.closedError(node.k.task, this.verbs.put, false));
+      node.wake(false, this.closedError(taskOf(node.k), this.verbs.put, false));
     }
     for (let node = this.getters.take(); node !== null; node = this.getters.take()) {
       if (node.value === NEXT) node.wake(true, { value: undefined, done: true });
-      else node.wake(false, this.closedError(node.k.task, this.verbs.get, true));
+      else node.wake(false, this.closedError(taskOf(node.k), this.verbs.get, true));
     }
   }
 

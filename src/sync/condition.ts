@@ -15,11 +15,11 @@
 import type { Continuation } from '../core/continuation.js';
 import { currentContext, requireContext } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
-import { Composite, Operation } from '../core/operation.js';
+import { Composite } from '../core/composite.js';
+import { Operation } from '../core/operation.js';
 import { ParkingLot, LotNode } from '../core/parking-lot.js';
-import type { BodyValue } from '../core/body.js';
 import { runningFiber } from '../core/scoped.js';
-import type { Task } from '../core/task.js';
+import { taskOf, type BodyValue, type Task } from '../core/task.js';
 import { checkFunction, checkInteger, show } from '../core/validate.js';
 import { Lock, type LockStatistics } from './lock.js';
 import { Primitive, showTask, type PrimitiveOptions } from './primitive.js';
@@ -43,7 +43,7 @@ class WaitNotified extends Operation<void> {
   }
   start(k: Continuation): unknown {
     const cond = this.cond;
-    cond.requireOwner(k.task, 'wait()');
+    cond.requireOwner(taskOf(k), 'wait()');
     cond.lock.handOff();
     return cond.lot.park(k, this);
   }
@@ -69,7 +69,7 @@ class Reacquire extends Operation<void> {
   start(k: Continuation): unknown {
     const lock = this.cond.lock;
     if (lock.owner === null) {
-      lock.owner = k.task;
+      lock.owner = taskOf(k);
       return undefined;
     }
     return lock.lot.park(k, this);
@@ -154,7 +154,7 @@ export class Condition extends Primitive {
   }
 
   private *waitSteps(): Generator<unknown, void, unknown> {
-    const task = runningFiber().task;
+    const task = runningFiber().task as Task;
     this.requireOwner(task, 'wait()');
     try {
       yield* this.waitOp;
@@ -180,7 +180,7 @@ export class Condition extends Primitive {
   }
 
   private *waitForSteps<V>(predicate: () => V): Generator<unknown, V, unknown> {
-    this.requireOwner(runningFiber().task, 'waitFor()');
+    this.requireOwner(runningFiber().task as Task, 'waitFor()');
     for (;;) {
       const value = predicate();
       if (value) return value;
@@ -251,6 +251,6 @@ export class Condition extends Primitive {
   }
 
   private currentTask(what: string): Task {
-    return (currentContext() ?? requireContext(`${this}.${what}`)).task;
+    return (currentContext() ?? requireContext(`${this}.${what}`)).task as Task;
   }
 }

@@ -15,11 +15,12 @@ import type { Continuation } from '../core/continuation.js';
 import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { currentContext, requireContext } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
-import { Composite, Operation } from '../core/operation.js';
+import { Composite } from '../core/composite.js';
+import { Operation } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
-import type { BodyValue } from '../core/body.js';
-import type { Task } from '../core/task.js';
-import { runBody, runningFiber } from '../core/scoped.js';
+import { taskOf, type BodyValue, type Task } from '../core/task.js';
+import { runningFiber } from '../core/scoped.js';
+import { runBody } from '../core/body.js';
 import { checkFunction } from '../core/validate.js';
 import { Primitive, showTask, type PrimitiveOptions } from './primitive.js';
 
@@ -37,6 +38,8 @@ export interface LockStatistics {
 export type LockOptions = PrimitiveOptions;
 
 class Acquire extends ImmediateOperation<void> {
+  /** It takes something when it completes (for debug mode's dropped-result report). */
+  readonly consumes = true;
   constructor(private readonly lock: Lock) {
     super();
   }
@@ -113,7 +116,7 @@ export class Lock extends Primitive {
    * if (lock.tryAcquire()) { try { flush(); } finally { lock.release(); } }
    */
   tryAcquire(): boolean {
-    const task = (currentContext() ?? requireContext(`${this}.tryAcquire()`)).task;
+    const task = (currentContext() ?? requireContext(`${this}.tryAcquire()`)).task as Task;
     if (this.owner === task) {
       throw new InvalidStateError(
         `${this}.tryAcquire(): ${showTask(task)} already holds this lock (a Lock is not re-entrant)`,
@@ -133,7 +136,10 @@ export class Lock extends Primitive {
    */
   release(): void {
     // The label is built only for the error: release() is on the hot path.
-    this.releaseBy((currentContext() ?? requireContext(`${this}.release()`)).task, 'release()');
+    this.releaseBy(
+      (currentContext() ?? requireContext(`${this}.release()`)).task as Task,
+      'release()',
+    );
   }
 
   /**
@@ -153,7 +159,7 @@ export class Lock extends Primitive {
   private *runLocked(body: () => unknown): Generator<unknown, unknown, unknown> {
     yield* this.acquireOp;
     const fiber = runningFiber();
-    const task = fiber.task;
+    const task = fiber.task as Task;
     try {
       return yield* runBody('withLock', body, task, fiber.scope);
     } finally {
@@ -195,7 +201,7 @@ export class Lock extends Primitive {
   /** @internal Gives the lock to the first waiter, or frees it. */
   handOff(): void {
     const node = this.lot.unpark(true, undefined);
-    this.owner = node === null ? null : node.k.task;
+    this.owner = node === null ? null : taskOf(node.k);
   }
 
   /** @internal */

@@ -10,7 +10,7 @@
 import { currentContext } from '../core/context.js';
 import type { Loop } from '../core/loop.js';
 import type { Task } from '../core/task.js';
-import { checkObject, show } from '../core/validate.js';
+import { checkKeys, checkObject, optionKeys, show } from '../core/validate.js';
 
 const counters = new WeakMap<Loop, Map<string, number>>();
 
@@ -28,6 +28,9 @@ export interface PrimitiveOptions {
   name?: string;
 }
 
+/** The keys of PrimitiveOptions: what a primitive without options of its own accepts. */
+const PRIMITIVE_KEYS = optionKeys<PrimitiveOptions>({ name: true });
+
 export abstract class Primitive {
   private idLoop: Loop | null = null;
   private id = 0;
@@ -38,8 +41,10 @@ export abstract class Primitive {
     private readonly kind: string,
     where: string,
     options: PrimitiveOptions | undefined,
+    keys: readonly string[] = PRIMITIVE_KEYS,
   ) {
     checkObject(where, 'options', options);
+    checkKeys(where, 'options', options, keys);
     const name = options?.name;
     if (name !== undefined && typeof name !== 'string') {
       throw new TypeError(`${where}: options.name must be a string, got ${show(name)}`);

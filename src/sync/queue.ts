@@ -11,7 +11,7 @@
  * as "rendezvous", so either reading would surprise someone; `Channel(0)` is the rendezvous.
  */
 import type { Operation } from '../core/operation.js';
-import { checkObject } from '../core/validate.js';
+import { checkObject, optionKeys } from '../core/validate.js';
 import { Buffered } from './buffered.js';
 import { QueueClosedError, QueueEmptyError, QueueFullError } from './errors.js';
 import { checkSize, type PrimitiveOptions } from './primitive.js';
@@ -35,6 +35,8 @@ export interface QueueStatistics {
   /** Whether `close()` was called. */
   closed: boolean;
 }
+
+const QUEUE_KEYS = optionKeys<QueueOptions>({ maxsize: true, name: true });
 
 const EMPTY: unique symbol = Symbol('empty');
 
@@ -68,6 +70,7 @@ export class Queue<T> extends Buffered<T> {
       maxsize,
       'Queue(options)',
       options,
+      QUEUE_KEYS,
     );
     this.maxsize = maxsize;
   }

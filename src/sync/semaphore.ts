@@ -11,12 +11,16 @@
 import type { Continuation } from '../core/continuation.js';
 import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { InvalidStateError } from '../core/errors.js';
-import { Composite, Operation } from '../core/operation.js';
+import { Composite } from '../core/composite.js';
+import { Operation } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
-import type { BodyValue } from '../core/body.js';
-import { runBody, runningFiber } from '../core/scoped.js';
-import { checkFunction, checkInteger } from '../core/validate.js';
+import type { BodyValue } from '../core/task.js';
+import { runningFiber } from '../core/scoped.js';
+import { runBody } from '../core/body.js';
+import { checkFunction, checkInteger, optionKeys } from '../core/validate.js';
 import { checkSize, Primitive, type PrimitiveOptions } from './primitive.js';
+
+const SEMAPHORE_KEYS = optionKeys<SemaphoreOptions>({ max: true, name: true });
 
 /** What `Semaphore.statistics()` reports. */
 export interface SemaphoreStatistics {
@@ -35,6 +39,8 @@ export interface SemaphoreOptions extends PrimitiveOptions {
 }
 
 class AcquirePermit extends ImmediateOperation<void> {
+  /** It takes something when it completes (for debug mode's dropped-result report). */
+  readonly consumes = true;
   constructor(private readonly sem: Semaphore) {
     super();
   }
@@ -72,7 +78,7 @@ export class Semaphore extends Primitive {
   private readonly acquireOp = new AcquirePermit(this);
 
   constructor(n: number, options?: SemaphoreOptions) {
-    super('Semaphore', 'Semaphore(n, options)', options);
+    super('Semaphore', 'Semaphore(n, options)', options, SEMAPHORE_KEYS);
     this.value = checkInteger('Semaphore(n)', 'n', n, 0);
     this.max = checkSize('Semaphore(n, options)', 'options.max', options?.max ?? Infinity, 1);
     if (n > this.max) {

@@ -17,6 +17,13 @@ import {
   taskGroup,
   all,
   race,
+  Lock,
+  Semaphore,
+  Event,
+  Condition,
+  Barrier,
+  Queue,
+  Channel,
 } from '../../src/index.js';
 
 const fn = (): void => {};
@@ -156,4 +163,131 @@ test('all and race validate their list', () => {
     () => race([null] as never),
     /race\(ops\): ops\[0\] must be an operation, a task or a promise, got null/,
   );
+});
+
+test('an unknown option is an error, not ignored: new Queue({ maxSize: 4 })', () => {
+  assert.throws(() => new Queue({ maxSize: 4 } as never), {
+    name: 'TypeError',
+    message: 'Queue(options): unknown option "maxSize"; did you mean "maxsize"?',
+  });
+});
+
+test('an unknown option is an error, not ignored: run(fn, { timeout: 1000 })', () => {
+  assert.throws(() => run(fn, { timeout: 1000 } as never), {
+    name: 'TypeError',
+    message:
+      'run(main, options): unknown option "timeout"; the options are "clock", "schedule", ' +
+      '"debug", "onWarning", "instruments", "handleSignals", "name"',
+  });
+});
+
+// Every options object of the public API, with a slip a user could make, and what the
+// message says about it: the key meant when one is close, the list of keys otherwise.
+const misspelt: [string, () => unknown, string][] = [
+  [
+    'run',
+    () => run(fn, { Clock: 'virtual' } as never),
+    'run(main, options): unknown option "Clock"; did you mean "clock"?',
+  ],
+  [
+    'run: schedule',
+    () => run(fn, { schedule: { policy: 'random', sed: 1 } as never }),
+    'run: unknown option "schedule.sed"; did you mean "schedule.seed"?',
+  ],
+  [
+    'run: debug',
+    () => run(fn, { debug: { slowStep: 5 } as never }),
+    'run: unknown option "debug.slowStep"; did you mean "debug.slowStepMs"?',
+  ],
+  [
+    'Lock',
+    () => new Lock({ named: 'a' } as never),
+    'Lock(options): unknown option "named"; did you mean "name"?',
+  ],
+  [
+    'Semaphore',
+    () => new Semaphore(1, { maximum: 2 } as never),
+    'Semaphore(n, options): unknown option "maximum"; the options are "max", "name"',
+  ],
+  [
+    'Event',
+    () => new Event({ nmae: 'e' } as never),
+    'Event(options): unknown option "nmae"; did you mean "name"?',
+  ],
+  [
+    'Condition',
+    () => new Condition(undefined, { lock: new Lock() } as never),
+    'Condition(lock, options): unknown option "lock"; the options are "name"',
+  ],
+  [
+    'Barrier',
+    () => new Barrier(2, { Name: 'b' } as never),
+    'Barrier(n, options): unknown option "Name"; did you mean "name"?',
+  ],
+  [
+    'Channel',
+    () => new Channel(0, { capacity: 1 } as never),
+    'Channel(capacity, options): unknown option "capacity"; the options are "name"',
+  ],
+];
+
+for (const [where, call, message] of misspelt) {
+  test(`${where} rejects an unknown option, naming it and the key probably meant`, () => {
+    assert.throws(call, { name: 'TypeError', message });
+  });
+}
+
+test('spawn, g.spawn and g.start reject an unknown option', async () => {
+  await run(async () => {
+    assert.throws(() => spawn(fn, { nam: 'x' } as never), {
+      message: 'spawn(body, options): unknown option "nam"; did you mean "name"?',
+    });
+    await taskGroup(async (g) => {
+      assert.throws(() => g.spawn(fn, { label: 'x' } as never), {
+        message: 'g.spawn(body, options): unknown option "label"; the options are "name"',
+      });
+      assert.throws(() => g.start(fn, { NAME: 'x' } as never), {
+        message: 'g.start(body, options): unknown option "NAME"; did you mean "name"?',
+      });
+    });
+  });
+});
+
+test('debug.stuckMs is refused as not available yet, not as a typo', () => {
+  assert.throws(() => run(fn, { debug: { stuckMs: 500 } as never }), {
+    name: 'RangeError',
+    message:
+      'run: options.debug.stuckMs is not available in this version (there is no watchdog yet)',
+  });
+});
+
+test('all and race reject a single operation, task or promise, and say to wrap it in an array', async () => {
+  // (The operation's class is whatever sleep() returns; the message names it.)
+  assert.throws(() => all(sleep(1) as never), {
+    name: 'TypeError',
+    message:
+      /^all\(ops\): ops must be an array of operations, got a single operation \(an instance of \w+\); wrap it in an array: all\(\[op\]\)$/,
+  });
+  assert.throws(() => race(Promise.resolve(1) as never), {
+    name: 'TypeError',
+    message:
+      'race(ops): ops must be an array of operations, got a single promise ' +
+      '(an instance of Promise); wrap it in an array: race([op])',
+  });
+  const singleTask =
+    /ops must be an array of operations, got a single operation \(an instance of Task\); wrap it in an array/;
+  await run(async () => {
+    const task = spawn(async () => 1);
+    assert.throws(() => all(task as never), singleTask);
+    assert.throws(() => race(task as never), singleTask);
+    assert.deepEqual(await all([task]), [1]);
+  });
+  await run(function* () {
+    const task = spawn(function* () {
+      return 2;
+    });
+    assert.throws(() => all(task as never), singleTask);
+    assert.throws(() => race(task as never), singleTask);
+    assert.deepEqual(yield* all([task]), [2]);
+  });
 });

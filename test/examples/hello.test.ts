@@ -8,6 +8,7 @@ import { helloAsync } from '../../examples/hello/async.js';
 import { helloCallback } from '../../examples/hello/callback.js';
 import { helloGenerator } from '../../examples/hello/generator.js';
 import { helloSync } from '../../examples/hello/sync.js';
+import { run } from '../../src/index.js';
 
 type Clock = 'real' | 'virtual';
 type Hello = (options: {
@@ -17,10 +18,11 @@ type Hello = (options: {
   print?: (line: string) => void;
 }) => number | Promise<number>;
 
+// The concurrent examples are task bodies; each test runs one in a loop of its own.
 const concurrent: [string, Hello][] = [
-  ['callback', helloCallback],
-  ['generator', helloGenerator],
-  ['async', helloAsync],
+  ['callback', ({ clock, ...options }) => run(() => helloCallback(options), { clock })],
+  ['generator', ({ clock, ...options }) => run(() => helloGenerator(options), { clock })],
+  ['async', ({ clock, ...options }) => run(() => helloAsync(options), { clock })],
 ];
 
 async function record(hello: Hello, options: { n?: number; delayMs?: number; clock?: Clock }) {

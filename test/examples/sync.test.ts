@@ -11,19 +11,29 @@ import { barrierExample } from '../../examples/sync/barrier.js';
 import { queueExample } from '../../examples/sync/queue.js';
 import { channelExample } from '../../examples/sync/channel.js';
 import { deadlockExample } from '../../examples/sync/deadlock.js';
+import { run } from '../../src/index.js';
 
 // Compiled to dist/test/examples/: the sources are three levels up.
 const root = new URL('../../../', import.meta.url);
 const guide = readFileSync(new URL('docs/sync.md', root), 'utf8');
 
-const examples: [string, (print: (line: string) => void) => Promise<void>][] = [
-  ['lock', lockExample],
-  ['semaphore', semaphoreExample],
-  ['event', eventExample],
-  ['condition', conditionExample],
-  ['barrier', barrierExample],
-  ['queue', queueExample],
-  ['channel', channelExample],
+type Print = (line: string) => void;
+
+/** Runs an example's body as its file does with main(): on the virtual clock. */
+const virtual =
+  (body: (print: Print) => unknown) =>
+  (print: Print): Promise<unknown> =>
+    run(() => body(print), { clock: 'virtual' });
+
+const examples: [string, (print: Print) => Promise<unknown>][] = [
+  ['lock', virtual(lockExample)],
+  ['semaphore', virtual(semaphoreExample)],
+  ['event', virtual(eventExample)],
+  ['condition', virtual(conditionExample)],
+  ['barrier', virtual(barrierExample)],
+  ['queue', virtual(queueExample)],
+  ['channel', virtual(channelExample)],
+  // Runs its own loop: it catches the DeadlockError that run() rejects with.
   ['deadlock', deadlockExample],
 ];
 

@@ -35,7 +35,7 @@ function continuation(name: string): StandIn {
 }
 
 function names(list: Iterable<{ k: Continuation }>): string[] {
-  return [...list].map((node) => node.k.task.name);
+  return [...list].map((node) => (node.k.task as Task).name);
 }
 
 function parked(lot: ParkingLot, ...ids: string[]): StandIn[] {

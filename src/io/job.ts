@@ -6,6 +6,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RemoteError } from './errors.js';
+import { checkKeys } from '../core/validate.js';
 import { show } from './validate.js';
 
 /** A job for `toThread` or `toProcess`: a module and the name of the function it exports. */
@@ -38,13 +39,7 @@ export function resolveJob(where: string, job: unknown): { module: string; expor
   if (job === null || typeof job !== 'object') {
     throw new TypeError(`${where}: job must be an object { module, export? }, got ${show(job)}`);
   }
-  for (const key of Object.keys(job)) {
-    if (key !== 'module' && key !== 'export') {
-      throw new TypeError(
-        `${where}: job has an unknown key ${JSON.stringify(key)} (allowed: module, export)`,
-      );
-    }
-  }
+  checkKeys(where, 'job', job, ['module', 'export']);
   const { module, export: name = 'default' } = job as Job;
   let specifier: string;
   if (module instanceof URL) specifier = module.href;

@@ -1,10 +1,9 @@
 /**
  * Argument checks of the I/O layer, in the words of SPEC §1: each failure names the function,
- * the argument and the value received. `checkKeys` rejects unknown option keys (a local
- * equivalent of the shared helper being added to core/validate.ts; switch to that one once
- * it lands).
+ * the argument and the value received. Unknown option keys are rejected by the core's shared
+ * `checkKeys` (which also suggests the key that was probably meant).
  */
-import { show } from '../core/validate.js';
+import { checkKeys as coreCheckKeys, show } from '../core/validate.js';
 
 export { show, checkMs, checkFunction } from '../core/validate.js';
 
@@ -28,13 +27,7 @@ export function checkKeys(
   allowed: readonly string[],
   name = 'options',
 ): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(
-        `${where}: ${name} has an unknown key ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`,
-      );
-    }
-  }
+  coreCheckKeys(where, name, options, allowed);
 }
 
 export function checkPort(where: string, name: string, value: unknown): number {

@@ -249,6 +249,9 @@ test('jobs are validated', () => {
     () => toThread({ module: jobs, export: '' }),
     /job.export must be a non-empty string/,
   );
-  assert.throws(() => toThread({ module: jobs, exports: 'x' } as never), /unknown key "exports"/);
+  assert.throws(
+    () => toThread({ module: jobs, exports: 'x' } as never),
+    /unknown option "job.exports"; did you mean "job.export"\?/,
+  );
   assert.throws(() => transfer('x' as never), /transfer\(value\): value must be an ArrayBuffer/);
 });

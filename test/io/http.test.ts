@@ -210,7 +210,7 @@ test('close({ graceMs }) lets in-flight requests finish, cancels the rest after 
 test('arguments are validated', async () => {
   assert.throws(
     () => serveHttp({ port: 0, keepAlive: 1 } as never, () => {}),
-    /unknown key "keepAlive"/,
+    /unknown option "keepAlive"/,
   );
   assert.throws(
     () => serveHttp(null as never, () => {}),

@@ -231,7 +231,7 @@ test('arguments are validated', async () => {
     /exec\(file, args, options\): file must be a non-empty string, got 42/,
   );
   assert.throws(() => exec('ls', 'x' as never), /args must be an array of strings, got "x"/);
-  assert.throws(() => exec('ls', [], { timeout: 5 } as never), /unknown key "timeout"/);
+  assert.throws(() => exec('ls', [], { timeout: 5 } as never), /unknown option "timeout"/);
   assert.throws(
     () => exec('ls', [], { timeoutMs: -1 }),
     /options.timeoutMs must be a finite number >= 0, got -1/,

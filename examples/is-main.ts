@@ -7,8 +7,12 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 export function isMain(moduleUrl: string): boolean {
+  // In a worker thread, process.argv[1] is the worker's own file: a module loaded as a
+  // worker is not the program.
+  if (!isMainThread) return false;
   try {
     return moduleUrl === pathToFileURL(realpathSync(process.argv[1] ?? '')).href;
   } catch {

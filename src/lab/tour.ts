@@ -14,6 +14,8 @@ const TALK_DELAY_MS = 3000;
 
 const captions: Record<HelloStyle, string> = {
   sync: 'plain blocking code, one hello after the other',
+  thread: 'the blocking program in ten threads',
+  process: 'the blocking program in ten processes',
   callback: 'callSoon and callLater: no function ever waits',
   generator: 'generator tasks that yield* sleep()',
   async: 'async tasks that await sleep()',

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { chess, CHESS_DEFAULTS } from '../src/lab/chess.js';
+import { compare, COMPARE_DEFAULTS } from '../src/lab/compare.js';
 import { hello, HELLO_DEFAULTS, HELLO_STYLES } from '../src/lab/hello.js';
 import { UsageError } from '../src/lab/options.js';
 import { pitfall, PITFALL_DEFAULTS } from '../src/lab/pitfall.js';
@@ -116,6 +117,38 @@ program
   .action(async (options: { stepMs: string; timerMs: string; sliceMs: string }) => {
     await pitfall(options);
   });
+
+program
+  .command('compare')
+  .description(
+    'processes, threads and simul tasks measured on this machine: start-up, memory, how ' +
+      "many fit, cores, hello world, an echo server; the talk's table with verdicts",
+  )
+  .option('--quick', 'a smaller run, under a minute')
+  .addOption(
+    valued('--budget-mb <mb>', 'the memory budget units must fit in', COMPARE_DEFAULTS.budgetMb),
+  )
+  .option('--time-limit <s>', 'stop measuring after this many seconds (default: 120 quick, 600)')
+  .option('--html <file>', 'write the HTML report with charts to this file')
+  .option('--json <file>', 'write every number as JSON to this file (schema: docs/lab.md)')
+  .addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  simul compare --quick                      under a minute\n' +
+      '  simul compare --html report.html           the full run, bounded by budget and time\n' +
+      '  simul compare --budget-mb 4096 --json r.json',
+  )
+  .action(
+    async (options: {
+      quick?: boolean;
+      budgetMb: string;
+      timeLimit?: string;
+      html?: string;
+      json?: string;
+    }) => {
+      process.exitCode = await compare(options);
+    },
+  );
 
 program
   .command('tour')

@@ -11,12 +11,31 @@ type Spec = Record<string, unknown>;
 const COLORS = { domain: Object.values(MODEL_LABELS), range: ['#d62728', '#ff7f0e', '#1f77b4'] };
 const colorByModel = { field: 'model', type: 'nominal', scale: COLORS, title: null };
 
+/**
+ * A log-scale axis whose bars start at the power of ten below the smallest value: a bar
+ * cannot start at zero on a log scale (Vega draws nothing).
+ */
+function logAxis(values: number[], title: string): { x: Spec; x2: Spec } {
+  const positive = values.filter((v) => v > 0);
+  const low = 10 ** Math.floor(Math.log10(Math.min(...positive, 1)));
+  return {
+    x: { field: 'value', type: 'quantitative', title, scale: { type: 'log', domainMin: low } },
+    x2: { datum: low },
+  };
+}
+
 function bars(
   title: string,
   rows: { model: string; value: number }[],
   axis: string,
   log: boolean,
 ): Spec {
+  const x = log
+    ? logAxis(
+        rows.map((r) => r.value),
+        axis,
+      )
+    : { x: { field: 'value', type: 'quantitative', title: axis } };
   return {
     title,
     width: 360,
@@ -25,7 +44,7 @@ function bars(
     mark: { type: 'bar', tooltip: true },
     encoding: {
       y: { field: 'model', type: 'nominal', sort: null, title: null },
-      x: { field: 'value', type: 'quantitative', title: axis, scale: log ? { type: 'log' } : {} },
+      ...x,
       color: { ...colorByModel, legend: null },
     },
   };
@@ -48,31 +67,33 @@ export function chartSpecs(report: CompareReport): [string, Spec][] {
       true,
     ),
   ]);
+  const memory = report.models.flatMap((m) =>
+    m.memory === null
+      ? []
+      : [
+          {
+            model: m.label,
+            kind: 'private',
+            value: m.memory.privateBytes ?? m.memory.rssBytes,
+          },
+          { model: m.label, kind: 'PSS', value: m.memory.pssBytes ?? m.memory.rssBytes },
+        ],
+  );
   specs.push([
     'memory',
     {
       title: 'Memory per unit (log scale)',
       width: 360,
       height: 160,
-      data: {
-        values: report.models.flatMap((m) =>
-          m.memory === null
-            ? []
-            : [
-                {
-                  model: m.label,
-                  kind: 'private',
-                  value: m.memory.privateBytes ?? m.memory.rssBytes,
-                },
-                { model: m.label, kind: 'PSS', value: m.memory.pssBytes ?? m.memory.rssBytes },
-              ],
-        ),
-      },
+      data: { values: memory },
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'model', type: 'nominal', sort: null, title: null },
         yOffset: { field: 'kind' },
-        x: { field: 'value', type: 'quantitative', title: 'bytes', scale: { type: 'log' } },
+        ...logAxis(
+          memory.map((r) => r.value),
+          'bytes',
+        ),
         color: { field: 'kind', type: 'nominal', title: null },
       },
     },

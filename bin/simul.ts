@@ -152,8 +152,10 @@ program
 
 program
   .command('tour')
-  .description('a few seconds of the lab: what `npm start` runs')
-  .action(() => tour());
+  .description('hello, chess, pitfall and a quick compare in about a minute: what `npm start` runs')
+  .action(async () => {
+    process.exitCode = await tour();
+  });
 
 try {
   await program.parseAsync();

@@ -174,9 +174,9 @@ function firstMoves(ex: Exhibition, options: ChessOptions, print: (line: string)
       const answeredAt = (answered?.atMs ?? 0) + masterMs + opponentMs;
       const gap = m.atMs - answeredAt;
       note =
-        gap >= 0
+        gap >= 1000
           ? ` — its opponent answered at ${clockTime(answeredAt)}: waited ${clockTime(gap)} for her`
-          : '';
+          : ' — she waited for its opponent to answer';
     }
     print(`  ${clockTime(m.atMs).padStart(7)}  board ${m.board}, move ${m.move}${note}`);
   });
@@ -211,7 +211,7 @@ export async function chess(args: ChessArgs, print = console.log): Promise<void>
   const faster = sim.totalMs > 0 ? (seq.totalMs / sim.totalMs).toFixed(1) : '∞';
   print(
     `all boards at once:        ${clockTime(sim.totalMs).padStart(8)}  ` +
-      `(${faster}× sooner: she is no faster, she never waits)`,
+      `(${faster}× sooner${sim.waitingMs === 0 ? ': she is no faster, she never waits' : ''})`,
   );
   print('');
   print("The master's first moves (all boards at once):");

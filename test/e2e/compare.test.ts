@@ -194,10 +194,15 @@ test('Ctrl-C during simul compare stops it at once and leaves no process behind'
     // Interrupt while a host process is running its units.
     if (!interrupted && text.includes('memory: 4 processes')) {
       interrupted = true;
-      setTimeout(() => {
+      // ...once the host has forked some of its units (the command, the host, a unit).
+      const deadline = Date.now() + 15_000;
+      const poll = setInterval(() => {
         alive = marked().length;
-        child.kill('SIGINT');
-      }, 300);
+        if (alive >= 3 || Date.now() > deadline) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 20);
     }
   });
   assert.ok(interrupted, stderr);

@@ -7,11 +7,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { chess, CHESS_DEFAULTS } from '../src/lab/chess.js';
+import { compare, COMPARE_DEFAULTS } from '../src/lab/compare.js';
 import { hello, HELLO_DEFAULTS, HELLO_STYLES } from '../src/lab/hello.js';
 import { UsageError } from '../src/lab/options.js';
+import { pitfall, PITFALL_DEFAULTS } from '../src/lab/pitfall.js';
 import { tour } from '../src/lab/tour.js';
 
 const USAGE_ERROR = 2;
+
+// `simul chess | head`: a reader that stops reading is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -25,6 +34,11 @@ const program = new Command('simul')
   .version(version)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
+
+/** An option whose value commander hands over as typed; the lab checks it. */
+function valued(flags: string, description: string, byDefault: string): Option {
+  return new Option(flags, description).default(byDefault, byDefault);
+}
 
 program
   .command('hello')
@@ -55,7 +69,9 @@ program
     '\nExamples:\n' +
       '  simul hello                           ten async tasks: 3 s\n' +
       '  simul hello --style sync              one after the other: 30 s\n' +
-      '  simul hello --style sync --virtual    the same 30 s of virtual time, at once',
+      '  simul hello --style sync --virtual    the same 30 s of virtual time, at once\n' +
+      '  simul hello --style thread            ten threads, each blocking 3 s: 3 s\n' +
+      '  simul hello --style process           ten processes: 3 s, plus starting ten Nodes',
   )
   .action((options: { style: string; count: string; delay: string; virtual?: boolean }) =>
     hello({
@@ -67,9 +83,79 @@ program
   );
 
 program
+  .command('chess')
+  .description(
+    'the simultaneous exhibition on the virtual clock: one board after the other (12 h) ' +
+      'against all at once (1 h)',
+  )
+  .addOption(valued('--boards <n>', 'how many opponents', CHESS_DEFAULTS.boards))
+  .addOption(valued('--moves <n>', 'move pairs in a game', CHESS_DEFAULTS.moves))
+  .addOption(valued('--master-ms <ms>', "the master's time for a move", CHESS_DEFAULTS.masterMs))
+  .addOption(
+    valued('--opponent-ms <ms>', "an opponent's time for a move", CHESS_DEFAULTS.opponentMs),
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  simul chess                          the talk: 12 h against about 1 h\n' +
+      '  simul chess --opponent-ms 240000     slow opponents: the master starts to wait',
+  )
+  .action((options: { boards: string; moves: string; masterMs: string; opponentMs: string }) =>
+    chess(options),
+  );
+
+program
+  .command('pitfall')
+  .description(
+    "a timer's lateness beside a CPU-bound step: plain, with yieldNow(), with toThread()",
+  )
+  .addOption(valued('--step-ms <ms>', 'the CPU-bound step', PITFALL_DEFAULTS.stepMs))
+  .addOption(valued('--timer-ms <ms>', 'the timer another task waits on', PITFALL_DEFAULTS.timerMs))
+  .addOption(
+    valued('--slice-ms <ms>', 'the work between two yieldNow() calls', PITFALL_DEFAULTS.sliceMs),
+  )
+  .action(async (options: { stepMs: string; timerMs: string; sliceMs: string }) => {
+    await pitfall(options);
+  });
+
+program
+  .command('compare')
+  .description(
+    'processes, threads and simul tasks measured on this machine: start-up, memory, how ' +
+      "many fit, cores, hello world, an echo server; the talk's table with verdicts",
+  )
+  .option('--quick', 'a smaller run, under a minute')
+  .addOption(
+    valued('--budget-mb <mb>', 'the memory budget units must fit in', COMPARE_DEFAULTS.budgetMb),
+  )
+  .option('--time-limit <s>', 'stop measuring after this many seconds (default: 120 quick, 600)')
+  .option('--html <file>', 'write the HTML report with charts to this file')
+  .option('--json <file>', 'write every number as JSON to this file (schema: docs/lab.md)')
+  .addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  simul compare --quick                      under a minute\n' +
+      '  simul compare --html report.html           the full run, bounded by budget and time\n' +
+      '  simul compare --budget-mb 4096 --json r.json',
+  )
+  .action(
+    async (options: {
+      quick?: boolean;
+      budgetMb: string;
+      timeLimit?: string;
+      html?: string;
+      json?: string;
+    }) => {
+      process.exitCode = await compare(options);
+    },
+  );
+
+program
   .command('tour')
-  .description('a few seconds of the lab: what `npm start` runs')
-  .action(() => tour());
+  .description('hello, chess, pitfall and a quick compare in about a minute: what `npm start` runs')
+  .action(async () => {
+    process.exitCode = await tour();
+  });
 
 try {
   await program.parseAsync();

@@ -27,6 +27,21 @@ export function parseMs(flag: string, value: string): number {
 }
 
 /**
+ * `value` as a finite number > 0 (a slice of time, a budget).
+ *
+ * @example
+ * parsePositive('--slice-ms', '5'); // 5
+ * parsePositive('--slice-ms', '0'); // throws UsageError: --slice-ms must be a number > 0, got "0"
+ */
+export function parsePositive(flag: string, value: string): number {
+  const number = toNumber(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new UsageError(`${flag} must be a number > 0, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+/**
  * `value` as a whole number >= `min` (a count of tasks, say).
  *
  * @example

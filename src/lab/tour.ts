@@ -1,21 +1,25 @@
 /**
- * `simul tour`, what `npm start` runs: the talk's first point in a few seconds. Every
- * hello world style runs in real time at a tenth of the talk's delay, each line stamped
- * with the moment it appeared, so the difference is seen, not just told; then every style
- * runs again at the talk's own scale under the virtual clock, which measures 30 s against
- * 3 s without waiting for them. More of the lab joins the tour as it is built.
+ * `simul tour`, what `npm start` runs: the talk in about a minute. The hello world as a
+ * blocking program and as async tasks, at a tenth of the talk's delay in real time (each line
+ * stamped with the moment it appeared, so the difference is seen, not just told) and at the
+ * talk's own scale on the virtual clock; the chess exhibition; the CPU-bound pitfall; and a
+ * quick `simul compare`. Every part is a command of its own, named as it starts.
  */
+import { chess } from './chess.js';
+import { compare } from './compare.js';
 import { seconds } from './format.js';
-import { HELLO_STYLES, runHello, type HelloStyle } from './hello.js';
+import { runHello, type HelloStyle } from './hello.js';
+import { pitfall } from './pitfall.js';
 
 const N = 10;
 const TOUR_DELAY_MS = 300;
 const TALK_DELAY_MS = 3000;
 
-const captions: Record<HelloStyle, string> = {
+/** How a user runs the lab's commands: from an installed package, or from a clone. */
+export const RUN_HINT = 'npx simul';
+
+const captions: Partial<Record<HelloStyle, string>> = {
   sync: 'plain blocking code, one hello after the other',
-  callback: 'callSoon and callLater: no function ever waits',
-  generator: 'generator tasks that yield* sleep()',
   async: 'async tasks that await sleep()',
 };
 
@@ -46,13 +50,20 @@ class Timeline {
   }
 }
 
-/** Runs the tour, printing as it goes. */
-export async function tour(print: (line: string) => void = console.log): Promise<void> {
-  print(`simul tour: the hello world of "Asynchronous Python for the complete beginner"`);
-  print(`Each program prints "Hello", sleeps, then prints "World!", ${N} times.`);
-  print(`Here the sleep is ${seconds(TOUR_DELAY_MS)}, a tenth of the talk's 3 s.`);
-  for (const style of HELLO_STYLES) {
-    print('');
+function heading(print: (line: string) => void, title: string): void {
+  print('');
+  print(`── ${title} ${'─'.repeat(Math.max(0, 76 - title.length))}`);
+}
+
+/** Runs the tour, printing as it goes. Resolves with an exit status (130 if interrupted). */
+export async function tour(print: (line: string) => void = console.log): Promise<number> {
+  print(`simul tour: "Asynchronous Python for the complete beginner", on Node, in about a minute`);
+
+  heading(print, `1. hello world (${RUN_HINT} hello)`);
+  print(
+    `Print "Hello", sleep, print "World!", ${N} times; here the sleep is ${seconds(TOUR_DELAY_MS)}.`,
+  );
+  for (const style of ['sync', 'async'] as const) {
     print(`${style} — ${captions[style]} (examples/hello/${style}.ts)`);
     const timeline = new Timeline(print);
     const options = { n: N, delayMs: TOUR_DELAY_MS, clock: 'real' as const };
@@ -60,21 +71,32 @@ export async function tour(print: (line: string) => void = console.log): Promise
     timeline.flush();
     print(`  took ${seconds(elapsed)}`);
   }
-
-  const talk = {} as Record<HelloStyle, number>;
-  for (const style of HELLO_STYLES) {
+  const talk = {} as Record<'sync' | 'async', number>;
+  for (const style of ['sync', 'async'] as const) {
     const options = { n: N, delayMs: TALK_DELAY_MS, clock: 'virtual' as const };
     talk[style] = await runHello(style, { ...options, print: () => {} });
   }
-  const concurrent = HELLO_STYLES.filter((style) => style !== 'sync')
-    .map((style) => `${style} ${seconds(talk[style], 1)}`)
-    .join(', ');
+  print(
+    `At the talk's scale (${N} × 3 s) on simul's virtual clock: sequential ` +
+      `${seconds(talk.sync, 1)}, async ${seconds(talk.async, 1)}.`,
+  );
+
+  heading(print, `2. the chess master (${RUN_HINT} chess)`);
+  await chess({}, print);
+
+  heading(print, `3. the pitfall (${RUN_HINT} pitfall)`);
+  await pitfall({}, print);
+
+  heading(print, `4. the comparison (${RUN_HINT} compare --quick)`);
+  const status = await compare({ quick: true }, print);
+  if (status !== 0) return status;
+
   print('');
-  print(`At the talk's scale (${N} × 3 s), measured on simul's virtual clock:`);
-  print(`  sequential ${seconds(talk.sync, 1)}; concurrent ${concurrent}.`);
-  print('One thread in every case: like a chess master playing a simul, the loop is');
-  print('no faster than the blocking program, it just never waits.');
-  print('');
-  print("Try one at the talk's scale: simul hello --style generator (3 s)");
-  print('or: simul hello --style sync --virtual (30 s of virtual time, at once)');
+  print('Next:');
+  print(
+    `  ${RUN_HINT} hello --style thread     the other styles: sync, callback, generator, process`,
+  );
+  print(`  ${RUN_HINT} compare --html report.html   the full comparison, with charts`);
+  print('  (from a clone of the repository: npm run simul -- hello --style thread)');
+  return 0;
 }

@@ -157,10 +157,14 @@ test('removing waits in any order costs O(1) each: 4x the waits take about 4x th
     return best;
   };
   time(5_000); // warm up
-  const small = time(20_000);
-  const large = time(80_000);
-  assert.ok(
-    large / small < 10,
-    `20k removals: ${small.toFixed(2)} ms, 80k: ${large.toFixed(2)} ms`,
-  );
+  // A busy machine can only make one measurement look worse, never a quadratic removal look
+  // linear: three tries, and one clean ratio is enough.
+  const ratios: string[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const small = time(20_000);
+    const large = time(80_000);
+    if (large / small < 10) return;
+    ratios.push(`20k removals: ${small.toFixed(2)} ms, 80k: ${large.toFixed(2)} ms`);
+  }
+  assert.fail(`removal looks worse than linear: ${ratios.join('; ')}`);
 });

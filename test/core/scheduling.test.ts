@@ -214,11 +214,15 @@ test('a task in a raw await of a foreign promise is not ready and does not hold 
   const log: string[] = [];
   let dump = '';
   let stateWhileWaiting = '';
+  // The foreign promise settles only when b says so (from a Node callback, outside simul), so
+  // the test does not depend on how busy the machine is.
+  let settle: () => void = () => {};
+  const foreign = new Promise<void>((resolve) => (settle = resolve));
   await run(async () => {
     const a = spawn(
       async () => {
         log.push('a start');
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        await foreign;
         log.push('a end');
       },
       { name: 'a' },
@@ -231,6 +235,7 @@ test('a task in a raw await of a foreign promise is not ready and does not hold 
       await sleep(5); // by now the loop has seen a's raw await
       dump = dumpTasks();
       stateWhileWaiting = a.state;
+      setImmediate(settle);
     });
   });
   assert.deepEqual(log, ['a start', 'b0', 'b1', 'b2', 'a end']);

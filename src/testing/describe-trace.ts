@@ -12,7 +12,7 @@ import { Task } from '../core/task.js';
 import { checkInteger, checkKeys, checkObject, optionKeys } from '../core/validate.js';
 import { formatError } from '../core/error-report.js';
 import { checkTrace, DEFAULT_MAX_STEPS, replayTrace } from './replay.js';
-import { nonDefaultChoices } from './run-schedule.js';
+import { nonDefaultChoices, checkOutsideTasks } from './run-schedule.js';
 
 export interface DescribeTraceOptions {
   /** Step budget of the run (default 100,000). */
@@ -37,6 +37,7 @@ export function describeTrace(
   options: DescribeTraceOptions = {},
 ): Promise<string> {
   checkBody('describeTrace(body, trace)', 'body', body);
+  checkOutsideTasks('describeTrace');
   const choices = checkTrace('describeTrace(body, trace)', 'trace', trace);
   checkObject('describeTrace(body, trace, options)', 'options', options);
   checkKeys('describeTrace(body, trace, options)', 'options', options, DESCRIBE_KEYS);
@@ -70,7 +71,7 @@ export async function describeChoices(
       );
     } else {
       lines.push(
-        `  ${where.trim() || 'at once'}: the timer of ${label(chosen)} fired before that of ${label(fifo)}` +
+        `  ${where.trim() || 'at once'}: ${timer(chosen, rank)} fired before ${timer(fifo, 0)}` +
           ` (${candidates.length} timers due at the same instant)`,
       );
     }
@@ -88,6 +89,11 @@ export async function describeChoices(
     ? 'the run succeeded'
     : `the run failed: ${formatError(outcome.value).split('\n')[0]}`;
   return [head, ...lines, end].join('\n');
+
+  function timer(task: unknown, rank: number): string {
+    if (task instanceof Task) return `the timer of ${label(task)}`;
+    return `a callback timer (set ${ordinal(rank + 1)})`;
+  }
 
   function label(task: unknown): string {
     if (task instanceof Task) return `t${task.id} (${task.name})`;

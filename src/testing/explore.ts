@@ -22,7 +22,7 @@ import { describeChoices } from './describe-trace.js';
 import { ExploreError } from './explore-error.js';
 import { diagnoseNondeterminism } from './nondeterminism.js';
 import { DEFAULT_MAX_STEPS, replayTrace } from './replay.js';
-import { failureKey, runSchedule, type RunOutcome } from './run-schedule.js';
+import { failureKey, runSchedule, type RunOutcome, checkOutsideTasks } from './run-schedule.js';
 import { shrinkFailure } from './shrink.js';
 
 export interface ExploreOptions {
@@ -109,6 +109,7 @@ const EXPLORE_KEYS = optionKeys<ExploreOptions>({
 export function explore(body: () => unknown, options: ExploreOptions = {}): Promise<ExploreReport> {
   const where = 'explore(body, options)';
   checkBody('explore(body)', 'body', body);
+  checkOutsideTasks('explore');
   checkObject(where, 'options', options);
   checkKeys(where, 'options', options, EXPLORE_KEYS);
   const runs = checkInteger('explore', 'options.runs', options.runs ?? 1000, 1);

@@ -11,7 +11,7 @@ import { checkBody } from '../core/body.js';
 import { ReplayError } from '../core/errors.js';
 import type { BodyValue } from '../core/task.js';
 import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys, show } from '../core/validate.js';
-import { runSchedule, type RunOutcome, type RunScheduleOptions } from './run-schedule.js';
+import { runSchedule, type RunOutcome, type RunScheduleOptions, checkOutsideTasks } from './run-schedule.js';
 import type { ScheduleOptions } from '../core/schedule.js';
 
 /** The default step budget of one run of explore or replay (SPEC §8). */
@@ -53,6 +53,7 @@ export function replay<B extends () => unknown>(
   options: ReplayOptions = {},
 ): Promise<BodyValue<ReturnType<B>>> {
   checkBody('replay(body, source)', 'body', body);
+  checkOutsideTasks('replay');
   checkObject('replay(body, source, options)', 'options', options);
   checkKeys('replay(body, source, options)', 'options', options, REPLAY_KEYS);
   const maxSteps = checkInteger(

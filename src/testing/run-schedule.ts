@@ -7,7 +7,9 @@
 import { startRun, type RunOptions } from '../core/run.js';
 import type { ScheduleOptions } from '../core/schedule.js';
 import type { Instrument } from '../core/instrument.js';
-import type { Loop } from '../core/loop.js';
+import { getActiveLoop, type Loop } from '../core/loop.js';
+import { currentContext } from '../core/context.js';
+import { InvalidStateError } from '../core/errors.js';
 
 /** What a run ended with, and the schedule it took. */
 export interface RunOutcome {
@@ -29,6 +31,18 @@ export interface RunScheduleOptions {
   instruments?: Instrument[];
   /** Called with the loop once its root task exists. */
   onLoop?: (loop: Loop) => void;
+}
+
+/**
+ * Every run of the testing layer is a `run` of its own, which cannot start inside a running
+ * task: say so when the public function is called, not in a rejected promise later.
+ */
+export function checkOutsideTasks(fn: string): void {
+  if (currentContext() !== undefined || getActiveLoop() !== null) {
+    throw new InvalidStateError(
+      `${fn}() cannot be called inside a running task: it runs the body in loops of its own; call it from a test or a script`,
+    );
+  }
 }
 
 /** Runs `body` once; never rejects with the body's error, which is in the outcome. */

@@ -17,7 +17,7 @@
 import { checkBody } from '../core/body.js';
 import { checkInteger, checkKeys, checkObject, optionKeys } from '../core/validate.js';
 import { checkTrace, DEFAULT_MAX_STEPS, replayTrace } from './replay.js';
-import { failureKey, nonDefaultChoices, runSchedule, type RunOutcome } from './run-schedule.js';
+import { failureKey, nonDefaultChoices, runSchedule, type RunOutcome, checkOutsideTasks } from './run-schedule.js';
 
 export interface ShrinkOptions {
   /** Most runs the search may take (default 1,000). */
@@ -51,6 +51,7 @@ export function shrink(
   options: ShrinkOptions = {},
 ): Promise<ShrinkResult> {
   checkBody('shrink(body, trace)', 'body', body);
+  checkOutsideTasks('shrink');
   const choices = checkTrace('shrink(body, trace)', 'trace', trace);
   checkObject('shrink(body, trace, options)', 'options', options);
   checkKeys('shrink(body, trace, options)', 'options', options, SHRINK_KEYS);

@@ -51,7 +51,8 @@ export async function cacheDoubleFetchAsync(): Promise<void> {
     { name: 'second' },
   );
   await all([first, second]);
-  if (cache.fetches !== 1) throw new Error(`double fetch: the backend was hit ${cache.fetches} times`);
+  if (cache.fetches !== 1)
+    throw new Error(`double fetch: the backend was hit ${cache.fetches} times`);
 }
 
 export function* cacheDoubleFetchGenerator(): Generator<unknown, void, unknown> {
@@ -65,7 +66,8 @@ export function* cacheDoubleFetchGenerator(): Generator<unknown, void, unknown> 
     { name: 'second' },
   );
   yield* all([first, second]);
-  if (cache.fetches !== 1) throw new Error(`double fetch: the backend was hit ${cache.fetches} times`);
+  if (cache.fetches !== 1)
+    throw new Error(`double fetch: the backend was hit ${cache.fetches} times`);
 }
 // example:end
 

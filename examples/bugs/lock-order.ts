@@ -55,7 +55,11 @@ export async function lockOrderAsync(): Promise<void> {
   await all([first, second]);
 }
 
-function* genTransfer(from: Account, to: Account, amount: number): Generator<unknown, void, unknown> {
+function* genTransfer(
+  from: Account,
+  to: Account,
+  amount: number,
+): Generator<unknown, void, unknown> {
   yield* from.lock.acquire();
   try {
     yield* yieldNow();

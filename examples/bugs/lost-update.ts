@@ -45,7 +45,8 @@ export async function lostUpdateAsync(): Promise<void> {
     { name: 'bob' },
   );
   await all([alice, bob]);
-  if (account.balance !== 200) throw new Error(`lost update: balance is ${account.balance}, not 200`);
+  if (account.balance !== 200)
+    throw new Error(`lost update: balance is ${account.balance}, not 200`);
 }
 
 /** The same account and bug, written with generators. */
@@ -80,7 +81,8 @@ export function* lostUpdateGenerator(): Generator<unknown, void, unknown> {
     { name: 'bob' },
   );
   yield* all([alice, bob]);
-  if (account.balance !== 200) throw new Error(`lost update: balance is ${account.balance}, not 200`);
+  if (account.balance !== 200)
+    throw new Error(`lost update: balance is ${account.balance}, not 200`);
 }
 // example:end
 

@@ -242,7 +242,9 @@ export function createPolicy(where: string, options: ScheduleOptions | undefined
   const base: PolicyBase = { replay, record: options.record, onChoice: options.onChoice };
   if (options.exact === true) {
     if (options.replay === undefined) {
-      throw new TypeError(`${where}: options.schedule.exact needs options.schedule.replay (a trace)`);
+      throw new TypeError(
+        `${where}: options.schedule.exact needs options.schedule.replay (a trace)`,
+      );
     }
     return new ExactReplayPolicy(base);
   }

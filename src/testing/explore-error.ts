@@ -16,12 +16,11 @@ export class ExploreError extends Error {
 
 function describeReport(report: ExploreReport): string {
   const n = report.failures.length;
-  const lines = [
-    `explore found ${n} failing schedule${n === 1 ? '' : 's'} in ${report.runs} runs`,
-  ];
+  const lines = [`explore found ${n} failing schedule${n === 1 ? '' : 's'} in ${report.runs} runs`];
   report.failures.forEach((failure, i) => {
     const error = formatError(failure.error).split('\n')[0];
-    const pct = failure.policy === 'pct' ? `, depth: ${failure.depth}, steps: ${failure.steps}` : '';
+    const pct =
+      failure.policy === 'pct' ? `, depth: ${failure.depth}, steps: ${failure.steps}` : '';
     lines.push(
       '',
       `${i + 1}) ${error}`,

@@ -16,7 +16,14 @@
  * priority change points: explore takes the FIFO run's step count.
  */
 import { checkBody } from '../core/body.js';
-import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys, show } from '../core/validate.js';
+import {
+  checkInteger,
+  checkKeys,
+  checkObject,
+  checkOneOf,
+  optionKeys,
+  show,
+} from '../core/validate.js';
 import type { ScheduleOptions } from '../core/schedule.js';
 import { describeChoices } from './describe-trace.js';
 import { ExploreError } from './explore-error.js';
@@ -170,7 +177,9 @@ async function exploreRuns(body: () => unknown, settings: Settings): Promise<Exp
   let made = 1;
   if (!fifo.ok) {
     seen.add(failureKey(fifo.value));
-    failures.push(await examine(body, fifo, { run: 0, seed: settings.seed, policy: 'fifo' }, settings));
+    failures.push(
+      await examine(body, fifo, { run: 0, seed: settings.seed, policy: 'fifo' }, settings),
+    );
   }
   for (let run = 1; run < settings.runs; run++) {
     if (settings.stopOnFailure && failures.length > 0) break;
@@ -179,7 +188,11 @@ async function exploreRuns(body: () => unknown, settings: Settings): Promise<Exp
       settings.policy === 'pct'
         ? { policy: 'pct', seed, depth: settings.depth, steps: pctSteps, record: [] }
         : { policy: 'random', seed, record: [] };
-    const outcome = await runSchedule(body, { fn: 'explore', schedule, maxSteps: settings.maxSteps });
+    const outcome = await runSchedule(body, {
+      fn: 'explore',
+      schedule,
+      maxSteps: settings.maxSteps,
+    });
     made++;
     if (outcome.ok) continue;
     const key = failureKey(outcome.value);

@@ -9,12 +9,7 @@ export {
   type ExploreFailure,
 } from './explore.js';
 export { ExploreError } from './explore-error.js';
-export {
-  replay,
-  type ReplaySource,
-  type ReplayOptions,
-  type SeededSchedule,
-} from './replay.js';
+export { replay, type ReplaySource, type ReplayOptions, type SeededSchedule } from './replay.js';
 export { shrink, type ShrinkOptions, type ShrinkResult } from './shrink.js';
 export { describeTrace, type DescribeTraceOptions } from './describe-trace.js';
 export { exploreTest } from './explore-test.js';

@@ -54,7 +54,9 @@ export async function diagnoseNondeterminism(
   }
   const seen: string[] = [];
   if (foreignSeen) {
-    seen.push('a foreign promise (a raw await, until() or fromCallback() of something outside simul)');
+    seen.push(
+      'a foreign promise (a raw await, until() or fromCallback() of something outside simul)',
+    );
   }
   if (randomCalls > 0) seen.push(`Math.random (called ${randomCalls} times in one run)`);
   if (dateCalls > 0) seen.push(`Date.now (called ${dateCalls} times in one run; use now())`);

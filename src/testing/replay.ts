@@ -10,8 +10,20 @@
 import { checkBody } from '../core/body.js';
 import { ReplayError } from '../core/errors.js';
 import type { BodyValue } from '../core/task.js';
-import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys, show } from '../core/validate.js';
-import { runSchedule, type RunOutcome, type RunScheduleOptions, checkOutsideTasks } from './run-schedule.js';
+import {
+  checkInteger,
+  checkKeys,
+  checkObject,
+  checkOneOf,
+  optionKeys,
+  show,
+} from '../core/validate.js';
+import {
+  runSchedule,
+  type RunOutcome,
+  type RunScheduleOptions,
+  checkOutsideTasks,
+} from './run-schedule.js';
 import type { ScheduleOptions } from '../core/schedule.js';
 
 /** The default step budget of one run of explore or replay (SPEC §8). */
@@ -28,7 +40,8 @@ export interface SeededSchedule {
 }
 
 /** What `replay` accepts: a failure of an explore report, a trace, or a seeded schedule. */
-export type ReplaySource = readonly number[] | { readonly trace: readonly number[] } | SeededSchedule;
+export type ReplaySource =
+  readonly number[] | { readonly trace: readonly number[] } | SeededSchedule;
 
 export interface ReplayOptions {
   /** Fail with StepLimitError after this many task steps (default 100,000). */
@@ -102,7 +115,8 @@ export async function replayTrace(
   return outcome;
 }
 
-type Resolved = { trace: readonly number[]; seeded?: undefined } | { trace?: undefined; seeded: ScheduleOptions };
+type Resolved =
+  { trace: readonly number[]; seeded?: undefined } | { trace?: undefined; seeded: ScheduleOptions };
 
 function scheduleOf(source: unknown): Resolved {
   const where = 'replay(body, source)';
@@ -112,7 +126,13 @@ function scheduleOf(source: unknown): Resolved {
       `${where}: source must be an explore failure, a trace (an array of choices) or { seed, policy }, got ${show(source)}`,
     );
   }
-  const s = source as { trace?: unknown; seed?: unknown; policy?: unknown; depth?: unknown; steps?: unknown };
+  const s = source as {
+    trace?: unknown;
+    seed?: unknown;
+    policy?: unknown;
+    depth?: unknown;
+    steps?: unknown;
+  };
   if (s.trace !== undefined) return { trace: checkTrace(where, 'source.trace', s.trace) };
   if (s.seed === undefined || s.policy === undefined) {
     throw new TypeError(

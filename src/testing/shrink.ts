@@ -17,7 +17,13 @@
 import { checkBody } from '../core/body.js';
 import { checkInteger, checkKeys, checkObject, optionKeys } from '../core/validate.js';
 import { checkTrace, DEFAULT_MAX_STEPS, replayTrace } from './replay.js';
-import { failureKey, nonDefaultChoices, runSchedule, type RunOutcome, checkOutsideTasks } from './run-schedule.js';
+import {
+  failureKey,
+  nonDefaultChoices,
+  runSchedule,
+  type RunOutcome,
+  checkOutsideTasks,
+} from './run-schedule.js';
 
 export interface ShrinkOptions {
   /** Most runs the search may take (default 1,000). */
@@ -64,7 +70,8 @@ export function shrink(
   );
   return (async () => {
     const first = await replayTrace('shrink', body, choices, maxSteps);
-    if (first.ok) throw new TypeError('shrink(body, trace): trace does not fail: nothing to shrink');
+    if (first.ok)
+      throw new TypeError('shrink(body, trace): trace does not fail: nothing to shrink');
     const result = await shrinkFailure(body, first, maxRuns, maxSteps);
     return { ...result, runs: result.runs + 1 };
   })();

@@ -58,6 +58,12 @@ test('a run within its step budget is not affected', async () => {
 });
 
 test('maxSteps must be an integer >= 1', () => {
-  assert.throws(() => run(async () => {}, { maxSteps: 0 }), /run: options.maxSteps must be an integer >= 1, got 0/);
-  assert.throws(() => run(async () => {}, { maxSteps: 'many' as never }), /options.maxSteps must be an integer >= 1, got "many"/);
+  assert.throws(
+    () => run(async () => {}, { maxSteps: 0 }),
+    /run: options.maxSteps must be an integer >= 1, got 0/,
+  );
+  assert.throws(
+    () => run(async () => {}, { maxSteps: 'many' as never }),
+    /options.maxSteps must be an integer >= 1, got "many"/,
+  );
 });

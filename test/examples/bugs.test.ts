@@ -46,7 +46,10 @@ for (const [name, body, expected] of bugs) {
       const same = (error: unknown): boolean => firstLine(error) === firstLine(failure.error);
       await assert.rejects(replay(body, failure), same);
       await assert.rejects(replay(body, failure.originalTrace), same);
-      await assert.rejects(replay(body, { seed: failure.seed, policy, steps: failure.steps }), same);
+      await assert.rejects(
+        replay(body, { seed: failure.seed, policy, steps: failure.steps }),
+        same,
+      );
 
       const differing = failure.trace.filter((c) => c !== 0).length;
       assert.ok(differing >= 1 && differing <= 2, `shrunk to ${differing} non-FIFO choices`);

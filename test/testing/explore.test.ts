@@ -112,7 +112,10 @@ for (const style of ['async', 'generator'] as const) {
       assert.equal(failure.seed, 7 + failure.run);
       assert.equal(failure.nondeterministic, false);
       assert.equal(failure.trace.filter((c) => c !== 0).length, 1, 'shrunk to one choice');
-      assert.match(failure.description, /1 differs from FIFO:\n {2}after step \d+ at 0 ms: t3 \(late\) ran before t2 \(early\)/);
+      assert.match(
+        failure.description,
+        /1 differs from FIFO:\n {2}after step \d+ at 0 ms: t3 \(late\) ran before t2 \(early\)/,
+      );
       await assert.rejects(replay(body, failure), /late ran first/);
       await assert.rejects(replay(body, failure.originalTrace), /late ran first/);
       await assert.rejects(replay(body, failure), /late ran first/);
@@ -190,7 +193,10 @@ test('timers due at the same instant are choices, described as timers', async ()
     /at 10 ms: a callback timer \(set 2nd\) fired before a callback timer \(set 1st\) \(2 timers due at the same instant\)/,
   );
   await assert.rejects(replay(body, failure.trace), /the later timer fired first/);
-  await replay(body, failure.trace.map(() => 0));
+  await replay(
+    body,
+    failure.trace.map(() => 0),
+  );
 });
 
 for (const style of ['async', 'generator'] as const) {
@@ -230,7 +236,10 @@ test('strict mode throws an ExploreError that says what failed and how to replay
     assert.equal(error.report.failures.length, 1);
     assert.match(error.message, /^explore found 1 failing schedule in 100 runs/);
     assert.match(error.message, /1\) Error: late ran first/);
-    assert.match(error.message, /replay: replay\(body, \{ seed: \d+, policy: 'random' \}\) or replay\(body, \[[\d,]+\]\)/);
+    assert.match(
+      error.message,
+      /replay: replay\(body, \{ seed: \d+, policy: 'random' \}\) or replay\(body, \[[\d,]+\]\)/,
+    );
     assert.match(error.message, /t3 \(late\) ran before t2 \(early\)/);
     return true;
   });
@@ -240,7 +249,11 @@ test('strict mode throws an ExploreError that says what failed and how to replay
 });
 
 test('shrink: false keeps the trace as the run recorded it', async () => {
-  const report = await explore(orderBug('generator'), { runs: 100, shrink: false, stopOnFailure: true });
+  const report = await explore(orderBug('generator'), {
+    runs: 100,
+    shrink: false,
+    stopOnFailure: true,
+  });
   const failure = report.failures[0] as ExploreFailure;
   assert.deepEqual(failure.trace, failure.originalTrace);
 });
@@ -265,18 +278,36 @@ test('failures with different messages are each reported once', async () => {
 
 test('explore rejects bad arguments, naming them', () => {
   assert.throws(() => explore(42 as never), /explore\(body\): body must be a function, got 42/);
-  assert.throws(() => explore(async () => {}, { runs: 0 }), /explore: options.runs must be an integer >= 1, got 0/);
-  assert.throws(() => explore(async () => {}, { policy: 'fifo' as never }), /options.policy must be one of 'random', 'pct', got "fifo"/);
-  assert.throws(() => explore(async () => {}, { depth: 0 }), /options.depth must be an integer >= 1, got 0/);
-  assert.throws(() => explore(async () => {}, { maxSteps: 1.5 }), /options.maxSteps must be an integer >= 1, got 1.5/);
-  assert.throws(() => explore(async () => {}, { strict: 'yes' as never }), /options.strict must be a boolean, got "yes"/);
+  assert.throws(
+    () => explore(async () => {}, { runs: 0 }),
+    /explore: options.runs must be an integer >= 1, got 0/,
+  );
+  assert.throws(
+    () => explore(async () => {}, { policy: 'fifo' as never }),
+    /options.policy must be one of 'random', 'pct', got "fifo"/,
+  );
+  assert.throws(
+    () => explore(async () => {}, { depth: 0 }),
+    /options.depth must be an integer >= 1, got 0/,
+  );
+  assert.throws(
+    () => explore(async () => {}, { maxSteps: 1.5 }),
+    /options.maxSteps must be an integer >= 1, got 1.5/,
+  );
+  assert.throws(
+    () => explore(async () => {}, { strict: 'yes' as never }),
+    /options.strict must be a boolean, got "yes"/,
+  );
   assert.throws(() => explore(async () => {}, { run: 3 } as never), /run/);
 });
 
 test('explore inside a running task is refused', async () => {
   const { run } = await import('../../src/index.js');
   await run(async () => {
-    assert.throws(() => explore(async () => {}), /explore\(\) cannot be called inside a running task/);
+    assert.throws(
+      () => explore(async () => {}),
+      /explore\(\) cannot be called inside a running task/,
+    );
   });
 });
 

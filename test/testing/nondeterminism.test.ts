@@ -31,7 +31,10 @@ for (const style of ['async', 'generator'] as const) {
           };
     const failure = await onlyFailure(body);
     assert.match(failure.note ?? '', /replaying the same schedule succeeded/);
-    assert.match(failure.note ?? '', /No foreign promise, Math.random or Date.now was seen.*state kept between runs/);
+    assert.match(
+      failure.note ?? '',
+      /No foreign promise, Math.random or Date.now was seen.*state kept between runs/,
+    );
   });
 
   test(`${style}: a foreign promise is named`, async () => {
@@ -82,5 +85,8 @@ test('a failure that comes back differently on replay is nondeterministic too', 
     await yieldNow();
     throw new Error(`run ${++calls}`);
   }, 1);
-  assert.match(failure.note ?? '', /replaying the same schedule failed differently \(Error: run 2\)/);
+  assert.match(
+    failure.note ?? '',
+    /replaying the same schedule failed differently \(Error: run 2\)/,
+  );
 });

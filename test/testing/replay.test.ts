@@ -79,7 +79,10 @@ for (const style of ['async', 'generator'] as const) {
     await assert.rejects(replay(body, []), (error: unknown) => {
       assert.ok(error instanceof ReplayError);
       assert.equal(error.code, 'ERR_SIMUL_REPLAY');
-      assert.match(error.message, /the trace is too short: the run needs choice #0 \(among \d+ ready steps\) but the trace holds only 0 choices/);
+      assert.match(
+        error.message,
+        /the trace is too short: the run needs choice #0 \(among \d+ ready steps\) but the trace holds only 0 choices/,
+      );
       return true;
     });
     await assert.rejects(
@@ -89,7 +92,10 @@ for (const style of ['async', 'generator'] as const) {
     const long = new Array(200).fill(0);
     await assert.rejects(replay(body, long), (error: unknown) => {
       assert.ok(error instanceof ReplayError);
-      assert.match(error.message, /the run succeeded after \d+ choices, but the trace holds 200: choices #\d+ to #199 were never consumed/);
+      assert.match(
+        error.message,
+        /the run succeeded after \d+ choices, but the trace holds 200: choices #\d+ to #199 were never consumed/,
+      );
       return true;
     });
   });
@@ -124,14 +130,35 @@ test('replay of an explore failure uses its (shrunk) trace; the seed gives the s
 
 test('replay rejects bad arguments, naming them', () => {
   const body = async (): Promise<void> => {};
-  assert.throws(() => replay('x' as never, []), /replay\(body, source\): body must be a function, got "x"/);
-  assert.throws(() => replay(body, 5 as never), /source must be an explore failure, a trace \(an array of choices\) or \{ seed, policy \}, got 5/);
-  assert.throws(() => replay(body, [0, -1]), /source\[1\] must be an integer >= 0 \(a choice\), got -1/);
+  assert.throws(
+    () => replay('x' as never, []),
+    /replay\(body, source\): body must be a function, got "x"/,
+  );
+  assert.throws(
+    () => replay(body, 5 as never),
+    /source must be an explore failure, a trace \(an array of choices\) or \{ seed, policy \}, got 5/,
+  );
+  assert.throws(
+    () => replay(body, [0, -1]),
+    /source\[1\] must be an integer >= 0 \(a choice\), got -1/,
+  );
   assert.throws(() => replay(body, [0.5]), /source\[0\] must be an integer >= 0/);
-  assert.throws(() => replay(body, { seed: 1 } as never), /source must have a trace, or both a seed and a policy/);
-  assert.throws(() => replay(body, { seed: 1, policy: 'lifo' } as never), /source.policy must be one of 'fifo', 'random', 'pct', got "lifo"/);
-  assert.throws(() => replay(body, { trace: 'abc' } as never), /source.trace must be an array of choices, got "abc"/);
-  assert.throws(() => replay(body, [], { maxSteps: 0 }), /replay: options.maxSteps must be an integer >= 1, got 0/);
+  assert.throws(
+    () => replay(body, { seed: 1 } as never),
+    /source must have a trace, or both a seed and a policy/,
+  );
+  assert.throws(
+    () => replay(body, { seed: 1, policy: 'lifo' } as never),
+    /source.policy must be one of 'fifo', 'random', 'pct', got "lifo"/,
+  );
+  assert.throws(
+    () => replay(body, { trace: 'abc' } as never),
+    /source.trace must be an array of choices, got "abc"/,
+  );
+  assert.throws(
+    () => replay(body, [], { maxSteps: 0 }),
+    /replay: options.maxSteps must be an integer >= 1, got 0/,
+  );
   assert.throws(() => replay(body, [], { steps: 1 } as never), /steps/);
 });
 
@@ -156,7 +183,10 @@ for (const style of ['async', 'generator'] as const) {
     const result = await shrink(failing, noisy);
     assert.match(String(result.error), /c finished before a/);
     const differing = result.trace.filter((c) => c !== 0).length;
-    assert.ok(differing >= 1 && differing < noisy.filter((c) => c !== 0).length, `${differing} left`);
+    assert.ok(
+      differing >= 1 && differing < noisy.filter((c) => c !== 0).length,
+      `${differing} left`,
+    );
     await assert.rejects(replay(failing, result.trace), /c finished before a/);
     assert.ok(result.runs > 1);
   });
@@ -164,8 +194,20 @@ for (const style of ['async', 'generator'] as const) {
 
 test('shrink of a trace that does not fail is refused; bad arguments are named', async () => {
   const body = async (): Promise<void> => {};
-  await assert.rejects(shrink(body, []), /shrink\(body, trace\): trace does not fail: nothing to shrink/);
-  assert.throws(() => shrink(body, [1.5]), /shrink\(body, trace\): trace\[0\] must be an integer >= 0/);
-  assert.throws(() => shrink(body, [], { maxRuns: -1 }), /options.maxRuns must be an integer >= 0, got -1/);
-  assert.throws(() => describeTrace(body, 'x' as never), /describeTrace\(body, trace\): trace must be an array of choices/);
+  await assert.rejects(
+    shrink(body, []),
+    /shrink\(body, trace\): trace does not fail: nothing to shrink/,
+  );
+  assert.throws(
+    () => shrink(body, [1.5]),
+    /shrink\(body, trace\): trace\[0\] must be an integer >= 0/,
+  );
+  assert.throws(
+    () => shrink(body, [], { maxRuns: -1 }),
+    /options.maxRuns must be an integer >= 0, got -1/,
+  );
+  assert.throws(
+    () => describeTrace(body, 'x' as never),
+    /describeTrace\(body, trace\): trace must be an array of choices/,
+  );
 });

@@ -1,8 +1,9 @@
 /**
  * How many runs explore needs to find each bug of examples/bugs/, per policy: the median
  * and the worst over many base seeds, each exploration stopping at its first failure
- * (issue 9's target: PCT finds each within 50 runs, median over 100 base seeds). Used by
- * bench/explore.bench.ts (the section in docs/benchmarks.md) and scripts/explore-bugs.js.
+ * (issue 9's target: PCT finds each within 50 runs, median over 100 base seeds). Run by
+ * scripts/explore-bugs.js, from the build in dist (where the examples' `import 'simul'`
+ * resolves to this package).
  */
 import { explore } from '../src/index.js';
 import { lostUpdateAsync, lostUpdateGenerator } from '../examples/bugs/lost-update.js';

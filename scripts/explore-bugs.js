@@ -1,6 +1,6 @@
 // How many runs explore needs to find each bug of examples/bugs/, per policy (median and
 // worst over 100 base seeds). Run after a build: `node scripts/explore-bugs.js [--seeds N]`.
-// The same table is a section of docs/benchmarks.md (`npm run bench -- explore`).
+// The table is quoted in docs/benchmarks.md (Notes: deterministic testing).
 import { parseArgs } from 'node:util';
 import { runsToFind, PCT_TARGET } from '../dist/bench/explore-bugs.js';
 

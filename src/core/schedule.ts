@@ -137,7 +137,7 @@ class ExactReplayPolicy extends SchedulePolicy {
       this.failed = true;
       throw new ReplayError(
         `the trace is too short: the run needs choice #${at} (among ${candidates.length} ${what}) ` +
-          `but the trace holds only ${this.replay.length} choices`,
+          `but the trace holds only ${plural(this.replay.length, 'choice')}`,
       );
     }
     if (this.replay[at] >= candidates.length) {
@@ -259,4 +259,8 @@ export function createPolicy(where: string, options: ScheduleOptions | undefined
       return new PctPolicy(new Random(seed), depth, steps, base);
     }
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -58,8 +58,8 @@ export async function diagnoseNondeterminism(
       'a foreign promise (a raw await, until() or fromCallback() of something outside simul)',
     );
   }
-  if (randomCalls > 0) seen.push(`Math.random (called ${randomCalls} times in one run)`);
-  if (dateCalls > 0) seen.push(`Date.now (called ${dateCalls} times in one run; use now())`);
+  if (randomCalls > 0) seen.push(`Math.random (called ${times(randomCalls)} in one run)`);
+  if (dateCalls > 0) seen.push(`Date.now (called ${times(dateCalls)} in one run; use now())`);
   const replayed = again.ok
     ? 'succeeded'
     : `failed differently (${formatError(again.value).split('\n')[0]})`;
@@ -68,4 +68,8 @@ export async function diagnoseNondeterminism(
       ? `Likely culprits, seen in a re-run: ${seen.join('; ')}. Or state kept between runs (a variable declared outside the body).`
       : 'No foreign promise, Math.random or Date.now was seen in a re-run: the likely culprit is state kept between runs (a variable declared outside the body, a module-level cache).';
   return `Nondeterminism outside simul's control: replaying the same schedule ${replayed}. ${culprits}`;
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
 }

@@ -69,8 +69,8 @@ test('Math.random and Date.now are named, and put back afterwards', async () => 
       const time = Date.now();
       if (draw < 0.5 && time === 1) throw new Error('unlucky');
     });
-    assert.match(failure.note ?? '', /Math.random \(called 1 times in one run\)/);
-    assert.match(failure.note ?? '', /Date.now \(called 1 times in one run; use now\(\)\)/);
+    assert.match(failure.note ?? '', /Math.random \(called once in one run\)/);
+    assert.match(failure.note ?? '', /Date.now \(called once in one run; use now\(\)\)/);
   } finally {
     Math.random = random;
     Date.now = dateNow;

@@ -57,3 +57,20 @@ for (const [name, body, expected] of bugs) {
     });
   }
 }
+
+test('each bug program explores both styles and prints the shrunk schedule', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { fileURLToPath } = await import('node:url');
+  for (const name of ['lost-update', 'lock-order', 'missed-wakeup', 'cache-double-fetch']) {
+    // Compiled to dist/test/examples/: the programs are in dist/examples/bugs/.
+    const file = fileURLToPath(new URL(`../../examples/bugs/${name}.js`, import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [file]);
+    assert.match(
+      stdout,
+      /^async functions: found in \d+ runs\n\d+ choices, 1 differs from FIFO:\n/,
+    );
+    assert.match(stdout, /\ngenerators: found in \d+ runs\n/);
+    assert.match(stdout, /ran before|fired before/);
+  }
+});

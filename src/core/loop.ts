@@ -305,8 +305,8 @@ export class Loop {
 
   /**
    * The run has taken more than `maxSteps` steps: fail it with the tree as it stands. If the
-   * cancelled tree still runs as many steps again (it catches its cancellations and loops on),
-   * the run settles anyway rather than spin forever.
+   * cancelled tree still runs as many steps again (a loop that cancellation cannot reach, in
+   * a `shield`), the run settles anyway rather than spin forever.
    */
   private stepLimitReached(): void {
     const root = this.rootOf();

@@ -92,3 +92,21 @@ export {
 
 // §7 Guarding the pitfalls (the part the core needs)
 export { dumpTasks } from './core/dump-tasks.js';
+
+// §8 Deterministic testing (exploreTest, the node:test helper, is in 'simul/testing')
+export {
+  explore,
+  type ExploreOptions,
+  type ExploreReport,
+  type ExploreFailure,
+} from './testing/explore.js';
+export { ExploreError } from './testing/explore-error.js';
+export {
+  replay,
+  type ReplaySource,
+  type ReplayOptions,
+  type SeededSchedule,
+} from './testing/replay.js';
+export { shrink, type ShrinkOptions, type ShrinkResult } from './testing/shrink.js';
+export { describeTrace, type DescribeTraceOptions } from './testing/describe-trace.js';
+export { ReplayError, StepLimitError } from './core/errors.js';

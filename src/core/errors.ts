@@ -75,6 +75,33 @@ export class DeadlockError extends Error {
   }
 }
 
+/**
+ * A run took more than its `maxSteps` task steps (a livelock, or a program far bigger than
+ * expected): the run fails with this error and the task tree as it stood, so a schedule
+ * that never ends is reported instead of hanging the exploration.
+ */
+export class StepLimitError extends Error {
+  override name = 'StepLimitError';
+  readonly code = 'ERR_SIMUL_STEP_LIMIT';
+  constructor(
+    readonly maxSteps: number,
+    readonly dump: string,
+  ) {
+    super(`the run exceeded maxSteps (${maxSteps} task steps): a livelock?\n${dump}`);
+  }
+}
+
+/**
+ * A recorded schedule (a trace) does not fit the program replayed with it: the program asked
+ * for more choices than the trace holds, a choice is out of range for the candidates at that
+ * point, or the run ended before consuming every choice. The program, or something it
+ * depends on outside simul, has changed since the trace was recorded.
+ */
+export class ReplayError extends Error {
+  override name = 'ReplayError';
+  readonly code = 'ERR_SIMUL_REPLAY';
+}
+
 /** An operation was used in a state that does not allow it (run inside a task, a closed group...). */
 export class InvalidStateError extends Error {
   override name = 'InvalidStateError';

@@ -33,7 +33,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from './clock.js';
-import { DeadlockError, TaskGroupError } from './errors.js';
+import { DeadlockError, StepLimitError, TaskGroupError } from './errors.js';
 import { RingQueue } from './ring-queue.js';
 import { ReadyBatch } from './ready-batch.js';
 import type { Candidates, Schedulable, SchedulePolicy } from './schedule.js';
@@ -112,6 +112,8 @@ export interface LoopConfig {
   handleSignals: boolean;
   /** The task tree as text, for deadlock reports. */
   describe: () => string;
+  /** The run fails with StepLimitError after this many task steps (a livelock guard). */
+  maxSteps?: number;
 }
 
 export class Loop {
@@ -123,6 +125,9 @@ export class Loop {
   readonly debug: LoopDebug | null;
   /** Task ids are unique within the run, in spawn order. */
   nextTaskId = 1;
+  /** Task steps run so far (a trace's choices are described by the step they came after). */
+  steps = 0;
+  private readonly maxSteps: number;
   private readonly ready = new RingQueue<Runnable>();
   private readonly timers = new TimerHeap();
   private timerSeq = 0;
@@ -172,6 +177,7 @@ export class Loop {
     this.fifo = config.policy.isFifo;
     this.monitor = config.monitor;
     this.debug = config.debug;
+    this.maxSteps = config.maxSteps ?? Infinity;
     // Two binds per loop (a bind costs ~5 µs), shared by every entry point.
     const enter = AsyncLocalStorage.bind((work: () => void): void => work());
     const pump = (): void => this.pump();
@@ -284,11 +290,37 @@ export class Loop {
     this.batchLeft--;
     if (this.fifo) return this.ready.shift() as Runnable;
     const batch = this.batch;
-    return batch.take(batch.length > 1 ? this.policy.choose(batch) : 0);
+    return batch.take(batch.length > 1 ? this.choose(batch) : 0);
+  }
+
+  /** The policy's choice; a policy that throws (a trace that does not fit) fails the run. */
+  private choose(candidates: Candidates): number {
+    try {
+      return this.policy.choose(candidates);
+    } catch (error) {
+      this.crash(error);
+      return 0;
+    }
+  }
+
+  /**
+   * The run has taken more than `maxSteps` steps: fail it with the tree as it stands. If the
+   * cancelled tree still runs as many steps again (a loop that cancellation cannot reach, in
+   * a `shield`), the run settles anyway rather than spin forever.
+   */
+  private stepLimitReached(): void {
+    const root = this.rootOf();
+    if (root === null || root.isFinished) return;
+    if (this.steps === this.maxSteps + 1) {
+      root.fail(new StepLimitError(this.maxSteps, this.config.describe()));
+    } else if (this.steps > 2 * this.maxSteps + 1) {
+      this.finish(false, root.recordedError);
+    }
   }
 
   private runStep(runnable: Runnable): void {
     const owner = runnable.task;
+    if (++this.steps > this.maxSteps) this.stepLimitReached();
     if (owner !== null) {
       if (!this.fifo) this.policy.stepStarted(owner);
       if (this.monitor !== null) this.monitor.stepStarted(owner);
@@ -512,7 +544,7 @@ export class Loop {
       const due: TimerEntry[] = [];
       while (timers.peek()?.deadline === top.deadline) due.push(timers.pop() as TimerEntry);
       while (due.length > 0) {
-        const i = due.length > 1 ? this.policy.choose(new DueTimers(due)) : 0;
+        const i = due.length > 1 ? this.choose(new DueTimers(due)) : 0;
         const entry = due[i];
         due.splice(i, 1);
         entry.fire();
@@ -570,11 +602,13 @@ export class Loop {
 
 /** Timers due at the same instant, as candidates: ranked by when they were set. */
 class DueTimers implements Candidates {
+  readonly kind = 'timer';
   constructor(private readonly due: readonly TimerEntry[]) {}
   get length(): number {
     return this.due.length;
   }
   at(rank: number): Schedulable {
-    return { priority: this.due[rank].waiter?.priority ?? 0 };
+    const waiter = this.due[rank].waiter;
+    return { priority: waiter?.priority ?? 0, task: waiter?.task ?? null };
   }
 }

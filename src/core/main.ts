@@ -29,6 +29,7 @@ const MAIN_KEYS = optionKeys<MainOptions>({
   onWarning: true,
   instruments: true,
   name: true,
+  maxSteps: true,
 });
 
 /** The status a shell reports for a process ended by a signal: 128 + its number. */

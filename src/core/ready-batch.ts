@@ -9,6 +9,8 @@
  * finding and removing the k-th is O(log n), the whole batch O(n log n).
  */
 export class ReadyBatch<T> {
+  /** What a policy chooses among here (see Candidates). */
+  readonly kind = 'ready';
   private items: (T | undefined)[] = [];
   /** Fenwick tree (1-based) over "still in the batch" flags. */
   private tree = new Int32Array(1);

@@ -11,7 +11,7 @@ import { createPolicy, type ScheduleOptions } from './schedule.js';
 import { checkBody } from './body.js';
 import { startTask, type BodyValue, type Task } from './task.js';
 import { dumpTree } from './dump.js';
-import { checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
+import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 import { DebugMonitor, type DebugOptions, type Warning } from './debug-options.js';
 
 export interface RunOptions {
@@ -29,6 +29,8 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** The root task's name (default: main's function name, or 'main'). */
   name?: string;
+  /** Fail the run with StepLimitError after this many task steps (default: no limit). */
+  maxSteps?: number;
 }
 
 const RUN_KEYS = optionKeys<RunOptions>({
@@ -39,6 +41,7 @@ const RUN_KEYS = optionKeys<RunOptions>({
   instruments: true,
   handleSignals: true,
   name: true,
+  maxSteps: true,
 });
 
 /**
@@ -93,6 +96,10 @@ export function startRun<B extends () => unknown>(
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new TypeError(`${fn}: options.name must be a string, got ${show(options.name)}`);
   }
+  const maxSteps =
+    options.maxSteps === undefined
+      ? Infinity
+      : checkInteger(fn, 'options.maxSteps', options.maxSteps, 1);
   const debug = DebugMonitor.create(fn, options.debug, options.onWarning);
   const all = debug === null ? instruments : [...instruments, debug];
   const monitor = all.length > 0 ? new InstrumentMonitor(all) : null;
@@ -104,6 +111,7 @@ export function startRun<B extends () => unknown>(
     debug,
     handleSignals: options.handleSignals ?? false,
     describe: (): string => dumpTree(root as Task, loop.now()),
+    maxSteps,
   });
   if (monitor !== null) monitor.loop = loop;
   const settled = loop.start<BodyValue<ReturnType<B>>>(() => root as Task);

@@ -10,8 +10,9 @@
  * others. It finds a bug of depth d among n steps and k tasks with probability at least
  * 1/(n·k^(d-1)) per run.
  */
+import { ReplayError } from './errors.js';
 import { Random } from './random.js';
-import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys } from './validate.js';
+import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 
 export type PolicyName = 'fifo' | 'random' | 'pct';
 
@@ -26,15 +27,29 @@ export interface ScheduleOptions {
   steps?: number;
   /** Replay these choices first (from a recorded trace), then continue with the policy. */
   replay?: readonly number[];
+  /**
+   * With `replay`: follow the trace exactly. A choice out of range for its candidates, or a
+   * choice needed after the trace is used up, fails the run with a `ReplayError` (the
+   * program no longer fits the trace) instead of being clamped or left to the policy.
+   */
+  exact?: boolean;
+  /** Every choice made is appended here, the trace of the run (used by `explore`). */
+  record?: number[];
+  /** Called after every choice with its rank and the candidates (used to describe a trace). */
+  onChoice?: (rank: number, candidates: Candidates) => void;
 }
 
 /** Something a policy can choose among (a ready continuation, a due timer). */
 export interface Schedulable {
   readonly priority: number;
+  /** The task that runs if this candidate is chosen (null for a callback). */
+  readonly task?: unknown;
 }
 
 /** What a policy chooses among, by rank: 0 is the oldest, the one FIFO takes. */
 export interface Candidates {
+  /** A choice of the next ready step, or of the next of several timers due at one instant. */
+  readonly kind: 'ready' | 'timer';
   readonly length: number;
   at(rank: number): Schedulable;
 }
@@ -44,11 +59,24 @@ export interface Prioritized {
   pctPriority: number;
 }
 
+/** What every policy is built with besides its own parameters. */
+interface PolicyBase {
+  replay?: readonly number[];
+  record?: number[];
+  onChoice?: (rank: number, candidates: Candidates) => void;
+}
+
 export abstract class SchedulePolicy {
   /** The non-trivial choices made so far: one entry per call of `choose` with n > 1. */
-  readonly choices: number[] = [];
-  private replayed = 0;
-  constructor(protected readonly replay: readonly number[] = []) {}
+  readonly choices: number[];
+  protected readonly replay: readonly number[];
+  protected replayed = 0;
+  protected readonly onChoice: ((rank: number, candidates: Candidates) => void) | undefined;
+  constructor(base: PolicyBase = {}) {
+    this.replay = base.replay ?? [];
+    this.choices = base.record ?? [];
+    this.onChoice = base.onChoice;
+  }
 
   /**
    * Chooses among `candidates` (at least two), records the choice and returns its rank: 0 is
@@ -62,6 +90,7 @@ export abstract class SchedulePolicy {
       i = this.pick(candidates);
     }
     this.choices.push(i);
+    if (this.onChoice !== undefined) this.onChoice(i, candidates);
     return i;
   }
 
@@ -79,8 +108,46 @@ export abstract class SchedulePolicy {
 }
 
 class FifoPolicy extends SchedulePolicy {
+  constructor(private readonly base: PolicyBase = {}) {
+    super(base);
+  }
   override get isFifo(): boolean {
-    return this.replay.length === 0;
+    // Recording or observing needs the choices made, zeros included.
+    return (
+      this.replay.length === 0 && this.base.record === undefined && this.base.onChoice === undefined
+    );
+  }
+  protected pick(): number {
+    return 0;
+  }
+}
+
+/**
+ * Follows a trace exactly (`replay` with `exact`): a trace that does not fit the run is a
+ * `ReplayError`, thrown to the loop (which fails the run with it); after that the policy
+ * takes the FIFO choice so that the cancelled tree can wind down.
+ */
+class ExactReplayPolicy extends SchedulePolicy {
+  private failed = false;
+  override choose(candidates: Candidates): number {
+    if (this.failed) return super.choose(candidates);
+    const at = this.replayed;
+    const what = candidates.kind === 'ready' ? 'ready steps' : 'timers due at once';
+    if (at >= this.replay.length) {
+      this.failed = true;
+      throw new ReplayError(
+        `the trace is too short: the run needs choice #${at} (among ${candidates.length} ${what}) ` +
+          `but the trace holds only ${plural(this.replay.length, 'choice')}`,
+      );
+    }
+    if (this.replay[at] >= candidates.length) {
+      this.failed = true;
+      throw new ReplayError(
+        `choice #${at} of the trace is ${this.replay[at]}, out of range: there are only ` +
+          `${candidates.length} ${what} to choose from (0 to ${candidates.length - 1})`,
+      );
+    }
+    return super.choose(candidates);
   }
   protected pick(): number {
     return 0;
@@ -90,9 +157,9 @@ class FifoPolicy extends SchedulePolicy {
 class RandomPolicy extends SchedulePolicy {
   constructor(
     private readonly random: Random,
-    replay?: readonly number[],
+    base: PolicyBase,
   ) {
-    super(replay);
+    super(base);
   }
   protected pick(candidates: Candidates): number {
     return this.random.below(candidates.length);
@@ -106,9 +173,9 @@ class PctPolicy extends SchedulePolicy {
     private readonly random: Random,
     private readonly depth: number,
     steps: number,
-    replay?: readonly number[],
+    base: PolicyBase,
   ) {
-    super(replay);
+    super(base);
     this.changePoints = [];
     for (let i = 0; i < depth - 1; i++) this.changePoints.push(1 + random.below(steps));
   }
@@ -140,6 +207,9 @@ const SCHEDULE_KEYS = optionKeys<ScheduleOptions>({
   depth: true,
   steps: true,
   replay: true,
+  exact: true,
+  record: true,
+  onChoice: true,
 });
 
 /** The policy `options.schedule` asks for; `where` is the function called (`run`, `main`). */
@@ -159,15 +229,38 @@ export function createPolicy(where: string, options: ScheduleOptions | undefined
       `${where}: options.schedule.replay must be an array of integers >= 0 (a recorded choice stream)`,
     );
   }
+  if (options.record !== undefined && !Array.isArray(options.record)) {
+    throw new TypeError(
+      `${where}: options.schedule.record must be an array to append choices to, got ${show(options.record)}`,
+    );
+  }
+  if (options.onChoice !== undefined && typeof options.onChoice !== 'function') {
+    throw new TypeError(
+      `${where}: options.schedule.onChoice must be a function, got ${show(options.onChoice)}`,
+    );
+  }
+  const base: PolicyBase = { replay, record: options.record, onChoice: options.onChoice };
+  if (options.exact === true) {
+    if (options.replay === undefined) {
+      throw new TypeError(
+        `${where}: options.schedule.exact needs options.schedule.replay (a trace)`,
+      );
+    }
+    return new ExactReplayPolicy(base);
+  }
   switch (policy) {
     case 'fifo':
-      return new FifoPolicy(replay);
+      return new FifoPolicy(base);
     case 'random':
-      return new RandomPolicy(new Random(seed), replay);
+      return new RandomPolicy(new Random(seed), base);
     case 'pct': {
       const depth = checkInteger(where, 'options.schedule.depth', options.depth ?? 3, 1);
       const steps = checkInteger(where, 'options.schedule.steps', options.steps ?? 1000, 1);
-      return new PctPolicy(new Random(seed), depth, steps, replay);
+      return new PctPolicy(new Random(seed), depth, steps, base);
     }
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -14,7 +14,7 @@ export interface TimerEntry {
   /** Position in the heap, or -1 once fired or removed (entries may use other negatives). */
   index: number;
   /** The waiting continuation, if the entry wakes one (used to rank timers under PCT). */
-  readonly waiter: { readonly priority: number } | null;
+  readonly waiter: { readonly priority: number; readonly task?: unknown } | null;
   fire(): void;
 }
 

@@ -103,7 +103,7 @@ test('main validates its body and options like run, under its own name', () => {
   assert.throws(() => main(() => {}, { timeOut: 5 } as never), {
     message:
       'main(body, options): unknown option "timeOut"; the options are "clock", "schedule", ' +
-      '"debug", "onWarning", "instruments", "name"',
+      '"debug", "onWarning", "instruments", "name", "maxSteps"',
   });
   assert.throws(() => main(() => {}, { handleSignals: false } as never), {
     message:

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, spawn, sleep, yieldNow, type Instrument, type RunOptions } from '../../src/index.js';
+import {
+  ReplayError,
+  run,
+  spawn,
+  sleep,
+  yieldNow,
+  type Instrument,
+  type RunOptions,
+} from '../../src/index.js';
 import type { Loop } from '../../src/core/loop.js';
 
 /** A program with many interleaving points: 6 workers, each yielding and sleeping. */
@@ -131,5 +139,67 @@ test('bad schedule options are rejected with the option named', () => {
   assert.throws(
     () => run(async () => {}, { schedule: { policy: 'fifo', replay: [-1] } }),
     /replay must be an array of integers >= 0/,
+  );
+});
+
+test('schedule.record collects every choice, zeros included, even under FIFO', async () => {
+  const fifo: number[] = [];
+  await run(() => workload([]), { clock: 'virtual', schedule: { policy: 'fifo', record: fifo } });
+  assert.ok(fifo.length > 0 && fifo.every((c) => c === 0));
+  const random: number[] = [];
+  await run(() => workload([]), {
+    clock: 'virtual',
+    schedule: { policy: 'random', seed: 5, record: random },
+  });
+  assert.ok(random.some((c) => c !== 0));
+});
+
+test('schedule.exact: a trace that does not fit fails the run with ReplayError', async () => {
+  await assert.rejects(
+    run(() => workload([]), {
+      clock: 'virtual',
+      schedule: { policy: 'fifo', replay: [0, 99], exact: true },
+    }),
+    (error: unknown) =>
+      error instanceof ReplayError &&
+      /choice #1 of the trace is 99, out of range/.test(error.message),
+  );
+  await assert.rejects(
+    run(() => workload([]), {
+      clock: 'virtual',
+      schedule: { policy: 'fifo', replay: [], exact: true },
+    }),
+    /the trace is too short: the run needs choice #0/,
+  );
+});
+
+test('schedule.onChoice sees each choice with its candidates, ready steps and timers', async () => {
+  const kinds = new Set<string>();
+  await run(() => workload([]), {
+    clock: 'virtual',
+    schedule: {
+      policy: 'random',
+      seed: 1,
+      onChoice: (rank, candidates) => {
+        assert.ok(rank >= 0 && rank < candidates.length);
+        kinds.add(candidates.kind);
+      },
+    },
+  });
+  assert.deepEqual([...kinds].sort(), ['ready', 'timer']);
+});
+
+test('bad exact, record and onChoice options are named', () => {
+  assert.throws(
+    () => run(async () => {}, { schedule: { policy: 'fifo', exact: true } }),
+    /options.schedule.exact needs options.schedule.replay/,
+  );
+  assert.throws(
+    () => run(async () => {}, { schedule: { policy: 'fifo', record: 'x' as never } }),
+    /options.schedule.record must be an array to append choices to, got "x"/,
+  );
+  assert.throws(
+    () => run(async () => {}, { schedule: { policy: 'fifo', onChoice: 3 as never } }),
+    /options.schedule.onChoice must be a function, got 3/,
   );
 });

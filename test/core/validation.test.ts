@@ -177,7 +177,7 @@ test('an unknown option is an error, not ignored: run(fn, { timeout: 1000 })', (
     name: 'TypeError',
     message:
       'run(main, options): unknown option "timeout"; the options are "clock", "schedule", ' +
-      '"debug", "onWarning", "instruments", "handleSignals", "name"',
+      '"debug", "onWarning", "instruments", "handleSignals", "name", "maxSteps"',
   });
 });
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 // Compiled to dist/test/examples/: the sources are three levels up.
 const examples = new URL('../../../examples/', import.meta.url);
 
-for (const folder of ['hello', 'sync']) {
+for (const folder of ['hello', 'sync', 'bugs']) {
   for (const file of readdirSync(new URL(`${folder}/`, examples))) {
     test(`examples/${folder}/${file} imports nothing but simul and node: modules`, () => {
       const source = readFileSync(new URL(`${folder}/${file}`, examples), 'utf8');

@@ -10,25 +10,54 @@
  * - A dropped result: a consuming wait (a queue get, a lock or permit acquire) whose result
  *   went to a `Promise.race` that no longer waited, so what it took is lost.
  *
- * The blocking-call detector and the watchdog thread come with the debug tooling.
+ * - A stuck step, a blocking call (src/debug, through `installDebugTooling`).
+ * - An operation made and never waited on (a forgotten `await sleep(...)`): operations made
+ *   in a debug run's steps are tracked until used, and the run reports the rest as it ends.
+ * - Cleanup that cannot wait: a wait in a cancelled task's `finally` throws at once.
  */
 import { promiseHooks } from 'node:v8';
 import type { Runnable, StepOwner } from './step.js';
-import type { LoopDebug } from './loop.js';
+import type { Loop, LoopDebug } from './loop.js';
+import type { Waitable } from './continuation.js';
+import { dumpTree } from './dump.js';
+import { setOperationTracker, type OperationTracker } from './operation.js';
 import type { Instrument } from './instrument.js';
 import { storage } from './context.js';
 import { userFrames } from './error-report.js';
 import type { Task } from './task.js';
-import { checkKeys, checkObject, optionKeys, show } from './validate.js';
+import { checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 
 export interface DebugOptions {
   /** Warn when one step of a task runs longer than this (default 100 ms). */
   slowStepMs?: number;
-  /** Reporting of blocking `*Sync` calls: only 'off' is available in this version. */
+  /**
+   * The watchdog thread reports a step still running after this long, while it still runs
+   * (default 1000 ms): a `while (true) {}` is reported too.
+   */
+  stuckMs?: number;
+  /**
+   * Blocking calls (`fs.*Sync`, `child_process.*Sync`, `zlib.*Sync`, `Atomics.wait`...) made
+   * inside a task step: 'warn' (the default in debug mode), 'throw', or 'off'.
+   */
   blockingCalls?: 'off' | 'warn' | 'throw';
+  /** Blocking calls that are fine: `'fs.readFileSync'`, or `'fs.*'` for a whole module. */
+  allowBlocking?: readonly string[];
 }
 
-const DEBUG_KEYS = optionKeys<DebugOptions>({ slowStepMs: true, blockingCalls: true });
+const DEBUG_KEYS = optionKeys<DebugOptions>({
+  slowStepMs: true,
+  stuckMs: true,
+  blockingCalls: true,
+  allowBlocking: true,
+});
+
+/** The debug options with their defaults filled in. */
+export interface ResolvedDebugOptions {
+  slowStepMs: number;
+  stuckMs: number;
+  blockingCalls: 'off' | 'warn' | 'throw';
+  allowBlocking: readonly string[];
+}
 
 /** A debug warning: what went wrong, in which task, with the figures behind it. */
 export type Warning =
@@ -38,6 +67,41 @@ export type Warning =
       /** The task whose step was slow. */
       task: TaskRef;
       durationMs: number;
+    }
+  | {
+      /** A step ran past `stuckMs` (the watchdog reported it on stderr while it ran). */
+      kind: 'stuck-step';
+      message: string;
+      task: TaskRef;
+      durationMs: number;
+    }
+  | {
+      kind: 'blocking-call';
+      message: string;
+      task: TaskRef;
+      /** The blocking function: `fs.readFileSync`. */
+      api: string;
+      /** Where the program called it (file:line:column), if known. */
+      site: string | null;
+    }
+  | {
+      /** An operation made and never awaited, delegated to, or handed to all/race/spawn. */
+      kind: 'unawaited-operation';
+      message: string;
+      task: TaskRef;
+      /** The operation: `sleep(100)`. */
+      operation: string;
+      /** Where it was made (file:line:column), if known. */
+      site: string | null;
+    }
+  | {
+      /** A wait in cleanup code of a cancelled task, which threw CancelledError at once. */
+      kind: 'cancelled-cleanup';
+      message: string;
+      task: TaskRef;
+      operation: string;
+      /** Where the operation was made (file:line:column), if known. */
+      site: string | null;
     }
   | {
       kind: 'deadline-overrun';
@@ -63,6 +127,40 @@ export type Warning =
 export interface TaskRef {
   id: number;
   name: string;
+}
+
+/**
+ * What src/debug adds to a debug run (the watchdog thread, the blocking-call detector,
+ * SIGUSR2 dumps). The core cannot import it (layering), so src/debug registers itself with
+ * `installDebugTooling` when simul's entry point loads it.
+ */
+export interface DebugTooling {
+  start(run: DebugRun): DebugSession;
+}
+
+/** What the tooling learns of the run it watches. */
+export interface DebugRun {
+  readonly options: ResolvedDebugOptions;
+  /** Reports a warning through the run's `onWarning`. */
+  warn(warning: Warning): void;
+  /** The task tree as `dumpTasks()` writes it. */
+  dump(): string;
+  /** `task #3 (worker), spawned at file:///app/a.js:12:5`: how reports name a task. */
+  describeTask(task: Task): string;
+}
+
+/** The tooling's part of one run: it hears of every step, and ends with the run. */
+export interface DebugSession {
+  stepStarted(task: Task): void;
+  stepEnded(task: Task): void;
+  end(): void;
+}
+
+let tooling: DebugTooling | null = null;
+
+/** @internal Called once by src/debug: debug runs use its tooling from now on. */
+export function installDebugTooling(installed: DebugTooling): void {
+  tooling = installed;
 }
 
 /** Marks the waits that take something (an item, a lock, a permit) when they complete. */
@@ -108,24 +206,79 @@ function lastAwaitSite(task: object): string | null {
   return null;
 }
 
+/** An operation made in a debug run's step and not waited on yet. */
+interface MadeRecord {
+  monitor: DebugMonitor;
+  task: Task;
+  /** Captured where it was made; its stack is formatted only if it is reported. */
+  made: Error;
+}
+
+// Operations made during a step of a debug run and not waited on yet, by operation. Global
+// like the hook that fills it (operation.ts), since an operation can be made in one run's
+// step and used anywhere; each run reports its own when it ends.
+const unusedOperations = new Map<object, MadeRecord>();
+/** Where each operation still tracked was made (kept after use, for the cleanup report). */
+const madeAt = new WeakMap<object, Error>();
+/** The debug run whose step is running now, and its task (null between steps). */
+let stepping: DebugMonitor | null = null;
+let steppingTask: Task | null = null;
+
+const operationTracker: OperationTracker = {
+  made(op) {
+    if (stepping === null) return; // made outside any task step (module code): not ours
+    const made = new Error('made');
+    madeAt.set(op, made);
+    unusedOperations.set(op, { monitor: stepping, task: steppingTask as Task, made });
+  },
+  used(op) {
+    unusedOperations.delete(op);
+  },
+};
+
 export class DebugMonitor implements Instrument, LoopDebug {
   private started = 0;
   private steps = 0;
   private readonly awaits = new WeakMap<object, AwaitRecord>();
+  private readonly births = new WeakMap<object, number>();
+  private readonly spawnSites = new WeakMap<object, Error>();
+  /** For each task, the cancelled scopes whose CancelledError its code has already seen. */
+  private readonly cancelsSeen = new WeakMap<object, object[]>();
+  private session: DebugSession | null = null;
+  private loop: Loop | null = null;
   constructor(
-    private readonly slowStepMs: number,
+    readonly options: ResolvedDebugOptions,
     private readonly onWarning: (warning: Warning) => void,
   ) {}
 
-  /** Starts the promise hook while at least one debug run is running. */
-  attach(): () => void {
+  /**
+   * Starts what a debug run needs while it runs (the promise hook, the tracking of
+   * operations, src/debug's tooling); the function returned ends it all and reports the
+   * operations made in this run and never waited on.
+   */
+  attach(loop: Loop, root: () => Task): () => void {
+    this.loop = loop;
     debugRuns.add(this);
     if (stopHook === null) stopHook = promiseHooks.onInit(onPromiseInit) as () => void;
+    setOperationTracker(operationTracker);
+    this.session =
+      tooling?.start({
+        options: this.options,
+        warn: (warning) => this.warn(warning),
+        dump: () => dumpTree(root(), loop.now(), this),
+        describeTask: (task) => this.describeTask(task),
+      }) ?? null;
     return () => {
+      this.session?.end();
+      this.session = null;
+      this.reportUnused();
       debugRuns.delete(this);
-      if (debugRuns.size === 0 && stopHook !== null) {
-        stopHook();
-        stopHook = null;
+      if (debugRuns.size === 0) {
+        setOperationTracker(null);
+        if (stopHook !== null) {
+          stopHook();
+          stopHook = null;
+        }
       }
     };
   }
@@ -142,36 +295,83 @@ export class DebugMonitor implements Instrument, LoopDebug {
     if (debug === undefined || debug === false) return null;
     if (debug !== true) {
       checkObject(where, 'options.debug', debug);
-      if ('stuckMs' in debug) {
-        // The specification's watchdog option: say it is missing rather than call it a typo.
-        throw new RangeError(
-          `${where}: options.debug.stuckMs is not available in this version (there is no watchdog yet)`,
-        );
-      }
       checkKeys(where, 'options.debug', debug, DEBUG_KEYS);
     }
     const options = debug === true ? {} : debug;
-    const slowStepMs = options.slowStepMs ?? 100;
-    if (typeof slowStepMs !== 'number' || !(slowStepMs >= 0)) {
-      throw new RangeError(
-        `${where}: options.debug.slowStepMs must be a finite number >= 0, got ${show(slowStepMs)}`,
-      );
-    }
-    const blocking = options.blockingCalls ?? 'off';
-    if (blocking !== 'off') {
-      throw new RangeError(
-        `${where}: options.debug.blockingCalls ${show(blocking)} is not available in this version; use 'off'`,
+    const slowStepMs = checkMs(where, 'slowStepMs', options.slowStepMs ?? 100);
+    const stuckMs = checkMs(where, 'stuckMs', options.stuckMs ?? 1000);
+    const blockingCalls = checkOneOf(
+      where,
+      'options.debug.blockingCalls',
+      options.blockingCalls ?? 'warn',
+      ['off', 'warn', 'throw'] as const,
+    );
+    const allowBlocking = options.allowBlocking ?? [];
+    if (!Array.isArray(allowBlocking) || allowBlocking.some((a) => typeof a !== 'string')) {
+      throw new TypeError(
+        `${where}: options.debug.allowBlocking must be an array of names like 'fs.readFileSync' or 'fs.*', got ${show(allowBlocking)}`,
       );
     }
     return new DebugMonitor(
-      slowStepMs,
+      { slowStepMs, stuckMs, blockingCalls, allowBlocking },
       onWarning ?? ((w) => process.stderr.write(`simul warning: ${w.message}\n`)),
     );
   }
 
-  stepStarted(): void {
+  private warn(warning: Warning): void {
+    try {
+      this.onWarning(warning);
+    } catch (error) {
+      this.loop?.crash(error); // an onWarning that throws fails the run, as an instrument does
+    }
+  }
+
+  /** `task #3 (worker), spawned at file:///app/a.js:12:5`. */
+  describeTask(task: Task): string {
+    const made = this.spawnSites.get(task);
+    const site = made === undefined ? null : siteOf(made);
+    return `task #${task.id} (${task.name})${site === null ? '' : `, spawned at ${site}`}`;
+  }
+
+  /** When `task` was spawned on the loop's clock, if this run saw it. */
+  bornAt(task: object): number | undefined {
+    return this.births.get(task);
+  }
+
+  taskSpawned(task: Task): void {
+    this.births.set(task, task.loop.now());
+    this.spawnSites.set(task, new Error('spawned'));
+  }
+
+  stepStarted(task: Task): void {
     this.steps++;
+    stepping = this;
+    steppingTask = task;
+    if (this.session !== null) this.session.stepStarted(task);
     this.started = performance.now();
+  }
+
+  stepEnded(task: Task): void {
+    const duration = performance.now() - this.started;
+    stepping = null;
+    steppingTask = null;
+    if (this.session !== null) this.session.stepEnded(task);
+    const { slowStepMs, stuckMs } = this.options;
+    if (duration >= stuckMs) {
+      this.warn({
+        kind: 'stuck-step',
+        message: `${this.describeTask(task)} held the loop for ${duration.toFixed(1)} ms in one step (stuckMs ${stuckMs}; the watchdog reported it while it ran); release the CPU with yieldNow() or move the work to a thread`,
+        task: { id: task.id, name: task.name },
+        durationMs: duration,
+      });
+    } else if (duration > slowStepMs) {
+      this.warn({
+        kind: 'slow-step',
+        message: `${this.describeTask(task)} held the loop for ${duration.toFixed(1)} ms in one step (slowStepMs ${slowStepMs}); release the CPU with yieldNow() or move the work to a thread`,
+        task: { id: task.id, name: task.name },
+        durationMs: duration,
+      });
+    }
   }
 
   awaitParked(k: Runnable, op: unknown): void {
@@ -194,7 +394,7 @@ export class DebugMonitor implements Instrument, LoopDebug {
       if (k.waitingOn !== null && this.awaits.get(k)?.step === record.step) return;
     }
     const { operation, site } = record;
-    this.onWarning({
+    this.warn({
       kind: 'dropped-result',
       message:
         `task #${task.id} (${task.name}): ${operation} completed, but nothing received its ` +
@@ -210,7 +410,7 @@ export class DebugMonitor implements Instrument, LoopDebug {
   deadlineOverrun(owner: StepOwner, scope: string, overrunMs: number): void {
     const task = owner as Task;
     const site = lastAwaitSite(task);
-    this.onWarning({
+    this.warn({
       kind: 'deadline-overrun',
       message:
         `task #${task.id} (${task.name}): ${scope} finished ${overrunMs.toFixed(1)} ms after its ` +
@@ -223,21 +423,63 @@ export class DebugMonitor implements Instrument, LoopDebug {
     });
   }
 
-  stepEnded(task: Task): void {
-    const duration = performance.now() - this.started;
-    if (duration > this.slowStepMs) {
-      this.onWarning({
-        kind: 'slow-step',
-        message: `task #${task.id} (${task.name}) held the loop for ${duration.toFixed(1)} ms in one step (slowStepMs ${this.slowStepMs}); release the CPU with yieldNow() or move the work to a thread`,
+  cancelDelivered(owner: StepOwner, scope: object, op: Waitable | null): void {
+    const task = owner as Task;
+    let seen = this.cancelsSeen.get(task);
+    if (seen === undefined) this.cancelsSeen.set(task, (seen = []));
+    if (op === null || !seen.includes(scope)) {
+      // The first CancelledError the task's code sees from this cancellation: its way out.
+      if (!seen.includes(scope)) seen.push(scope);
+      return;
+    }
+    const operation = op.describe(null);
+    const made = madeAt.get(op);
+    const site = made === undefined ? null : siteOf(made);
+    this.warn({
+      kind: 'cancelled-cleanup',
+      message:
+        `${this.describeTask(task)}: ${operation}${site === null ? '' : ` (at ${site})`} threw ` +
+        'CancelledError at once: the task was already cancelled, so cleanup code cannot wait ' +
+        '(the rest of that finally block is skipped); wrap cleanup that must wait in shield(...)',
+      task: { id: task.id, name: task.name },
+      operation,
+      site,
+    });
+  }
+
+  /** The run has ended: report the operations its steps made and nothing waited on. */
+  private reportUnused(): void {
+    for (const [op, record] of unusedOperations) {
+      if (record.monitor !== this) continue;
+      unusedOperations.delete(op);
+      const operation = (op as Waitable).describe(null);
+      const site = siteOf(record.made);
+      const task = record.task;
+      this.warn({
+        kind: 'unawaited-operation',
+        message:
+          `${this.describeTask(task)} made ${operation}${site === null ? '' : ` at ${site}`} and ` +
+          'never waited on it: an operation does nothing until it is awaited (await op), ' +
+          'delegated to (yield* op) or handed to all/race/spawn; a missing await?',
         task: { id: task.id, name: task.name },
-        durationMs: duration,
+        operation,
+        site,
       });
     }
   }
 }
 
+function checkMs(where: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
+    throw new RangeError(
+      `${where}: options.debug.${name} must be a finite number >= 0, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
 /** The first frame of the program's own code in `error`'s stack (`file:///app/a.js:12:5`). */
-function siteOf(error: Error): string | null {
+export function siteOf(error: Error): string | null {
   const frame = userFrames(error.stack)[0];
   if (frame === undefined) return null;
   const at = frame.trim().slice('at '.length);

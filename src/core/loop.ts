@@ -33,6 +33,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from './clock.js';
+import type { Waitable } from './continuation.js';
 import { DeadlockError, TaskGroupError } from './errors.js';
 import { RingQueue } from './ring-queue.js';
 import { ReadyBatch } from './ready-batch.js';
@@ -102,6 +103,13 @@ export interface LoopDebug {
   resultUnreceived(owner: StepOwner, resumed: Runnable): void;
   /** A cancel scope's body finished `overrunMs` after its deadline, out of simul's reach. */
   deadlineOverrun(owner: StepOwner, scope: string, overrunMs: number): void;
+  /**
+   * A CancelledError of cancelled scope `scope` reaches `owner`'s code: from a parked wait it
+   * interrupted (`op` null), or from `op`, which threw at once since its scope was cancelled.
+   */
+  cancelDelivered(owner: StepOwner, scope: object, op: Waitable | null): void;
+  /** When the task was spawned (for the ages in dumps), if debug mode saw it. */
+  bornAt(owner: StepOwner): number | undefined;
 }
 
 export interface LoopConfig {

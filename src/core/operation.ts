@@ -41,7 +41,33 @@ export function isWaitable(value: unknown): value is Waitable {
   );
 }
 
+/**
+ * Debug mode's record of the operations made in task steps and not waited on yet (a
+ * forgotten `await`): null unless a debug run is running, so that making and using an
+ * operation costs one null check otherwise.
+ */
+export interface OperationTracker {
+  made(op: object): void;
+  used(op: object): void;
+}
+
+let tracker: OperationTracker | null = null;
+
+/** @internal Set by debug runs while at least one runs (debug-options.ts). */
+export function setOperationTracker(next: OperationTracker | null): void {
+  tracker = next;
+}
+
+/** @internal `op` is waited on, delegated to, or handed to something that will (all, race). */
+export function operationUsed(op: object): void {
+  if (tracker !== null) tracker.used(op);
+}
+
 export abstract class Operation<T> implements Waitable {
+  constructor() {
+    if (tracker !== null) tracker.made(this);
+  }
+
   abstract readonly cancellable: boolean;
   abstract start(k: Continuation): unknown;
   abort(_k: Continuation): void {}
@@ -49,11 +75,13 @@ export abstract class Operation<T> implements Waitable {
 
   /** Makes the operation awaitable. Use `await op`; the return value is not a promise. */
   then(onfulfilled: (value: T) => unknown, onrejected?: (reason: unknown) => unknown): void {
+    if (tracker !== null) tracker.used(this);
     awaitWaitable(this, onfulfilled as (value: unknown) => unknown, onrejected);
   }
 
   /** Makes the operation delegable: `const value = yield* op`. */
   [Symbol.iterator](): Iterator<Waitable, T, unknown> {
+    if (tracker !== null) tracker.used(this);
     return new OpIterator<T>(this);
   }
 }
@@ -106,9 +134,14 @@ export class OpIterator<T> implements Iterator<Waitable, T, unknown> {
  * (level-triggered cancellation), otherwise the operation completes or parks `k`.
  */
 export function begin(op: Waitable, k: Continuation): unknown {
+  if (tracker !== null) tracker.used(op);
   if (op.cancellable) {
     const cancelled = cancelledScope(k.scope);
-    if (cancelled !== null) throw new CancelledError(cancelled.cancelReason);
+    if (cancelled !== null) {
+      const debug = k.task.loop.debug;
+      if (debug !== null) debug.cancelDelivered(k.task, cancelled, op);
+      throw new CancelledError(cancelled.cancelReason);
+    }
   }
   return op.start(k);
 }

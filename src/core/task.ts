@@ -220,7 +220,10 @@ export class Task<T = unknown>
         const on = k.waitingOn;
         if (on !== null && on.cancellable) {
           const cancelled = cancelledScope(k.scope);
-          if (cancelled !== null) interrupt(k, new CancelledError(cancelled.cancelReason));
+          if (cancelled !== null) {
+            this.loop.debug?.cancelDelivered(task, cancelled, null);
+            interrupt(k, new CancelledError(cancelled.cancelReason));
+          }
         }
       }
       task.abortSignals();

@@ -67,6 +67,10 @@ class Acquire extends ImmediateOperation<void> {
   describe(k: Continuation | null): string {
     return this.lock.describeWait(k);
   }
+  blockedBy(k: Continuation): { what: string; holder: Task } | null {
+    const owner = this.lock.owner;
+    return owner === null ? null : { what: this.lock.describeIn(k), holder: owner };
+  }
 }
 
 /**

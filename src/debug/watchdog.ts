@@ -1,0 +1,81 @@
+/**
+ * The watchdog: a helper thread that notices a step still running after `stuckMs` and says
+ * so *while it runs*. The main thread cannot report a `while (true) {}`: it never gets to run
+ * again. So each step publishes, in shared memory, a counter (odd while a step runs), its
+ * start time and who runs it; the watchdog thread polls that and writes its report to
+ * stderr itself. When the step does end, `onWarning` gets the same warning (debug-options.ts).
+ *
+ * One thread serves every debug run of the process (one step runs at a time on the main
+ * thread), started by the first and stopped when the last ends; it is unref'd, so it never
+ * keeps the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Task } from '../core/task.js';
+import {
+  LABEL_BYTES,
+  LABEL_OFFSET,
+  SHARED_BYTES,
+  SLOT_LABEL_LENGTH,
+  SLOT_SEQ,
+  SLOT_STUCK_MS,
+  STARTED_OFFSET,
+} from './watchdog-layout.js';
+
+const shared = new SharedArrayBuffer(SHARED_BYTES);
+const ints = new Int32Array(shared, 0, 8);
+const started = new Float64Array(shared, STARTED_OFFSET, 1);
+const labelBytes = new Uint8Array(shared, LABEL_OFFSET, LABEL_BYTES);
+const encoder = new TextEncoder();
+
+let thread: Worker | null = null;
+let users = 0;
+
+/** Each task's label, encoded once. */
+const labels = new WeakMap<Task, Uint8Array>();
+
+/** A debug run's handle on the watchdog. */
+export class Watchdog {
+  private stopped = false;
+
+  constructor(
+    private readonly stuckMs: number,
+    private readonly describeTask: (task: Task) => string,
+  ) {
+    if (users++ === 0) {
+      thread = new Worker(new URL('./watchdog-thread.js', import.meta.url), {
+        workerData: { shared, pid: process.pid },
+        stdout: false,
+        stderr: false,
+      });
+      thread.unref();
+    }
+  }
+
+  stepStarted(task: Task): void {
+    let label = labels.get(task);
+    if (label === undefined) {
+      label = encoder.encode(this.describeTask(task)).subarray(0, LABEL_BYTES);
+      labels.set(task, label);
+    }
+    labelBytes.set(label);
+    ints[SLOT_LABEL_LENGTH] = label.length;
+    ints[SLOT_STUCK_MS] = Math.min(this.stuckMs, 0x7fffffff);
+    started[0] = performance.timeOrigin + performance.now();
+    Atomics.add(ints, SLOT_SEQ, 1); // odd: running (published last, after what it announces)
+  }
+
+  stepEnded(): void {
+    if (ints[SLOT_SEQ] % 2 === 1) Atomics.add(ints, SLOT_SEQ, 1);
+  }
+
+  /** The run has ended; the last one stops the thread. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stepEnded();
+    if (--users === 0 && thread !== null) {
+      void thread.terminate();
+      thread = null;
+    }
+  }
+}

@@ -63,6 +63,8 @@ function targets(): { name: string; object: Patchable; keys: string[] }[] {
 }
 
 const listeners = new Set<BlockingCallListener>();
+/** How many wrapped calls are running: one blocking call is reported once, not its parts. */
+let depth = 0;
 let originals: { object: Patchable; key: string; original: unknown }[] | null = null;
 
 /** Starts reporting blocking calls to `listener`; the function returned stops it. */
@@ -91,8 +93,14 @@ function install(): void {
       const api = `${name}.${key}`;
       const quick = quickCheck(key);
       const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+        if (depth > 0) return original.apply(this, args); // fs.readFileSync calls fs.openSync
         if (quick === null || !quick(args)) checkCall(api, wrapper);
-        return original.apply(this, args);
+        depth++;
+        try {
+          return original.apply(this, args);
+        } finally {
+          depth--;
+        }
       };
       Object.defineProperty(wrapper, 'name', { value: key });
       originals.push({ object, key, original });

@@ -51,12 +51,22 @@ function targets(): { name: string; object: Patchable; keys: string[] }[] {
     );
   return [
     { name: 'fs', object: fs as unknown as Patchable, keys: syncKeys(fs) },
-    { name: 'child_process', object: childProcess as unknown as Patchable, keys: syncKeys(childProcess) },
+    {
+      name: 'child_process',
+      object: childProcess as unknown as Patchable,
+      keys: syncKeys(childProcess),
+    },
     { name: 'zlib', object: zlib as unknown as Patchable, keys: syncKeys(zlib) },
     {
       name: 'crypto',
       object: crypto as unknown as Patchable,
-      keys: ['pbkdf2Sync', 'scryptSync', 'randomFillSync', 'generateKeyPairSync', 'generatePrimeSync'],
+      keys: [
+        'pbkdf2Sync',
+        'scryptSync',
+        'randomFillSync',
+        'generateKeyPairSync',
+        'generatePrimeSync',
+      ],
     },
     { name: 'Atomics', object: Atomics as unknown as Patchable, keys: ['wait'] },
   ];

@@ -44,9 +44,15 @@ export class Watchdog {
     if (users++ === 0) {
       thread = new Worker(new URL('./watchdog-thread.js', import.meta.url), {
         workerData: { shared, pid: process.pid },
+        // Not the program's flags: `--input-type=module` (node -e) fails a worker's start.
+        execArgv: [],
         stdout: false,
         stderr: false,
       });
+      // A watchdog that cannot start must not take the program down: say so, once.
+      thread.on('error', (error) =>
+        process.stderr.write(`simul warning: the watchdog thread failed: ${String(error)}\n`),
+      );
       thread.unref();
     }
   }

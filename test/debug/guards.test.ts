@@ -135,7 +135,10 @@ for (const style of ['async', 'generator'] as const) {
       ['fs.readFileSync', 'fs.statSync', 'zlib.gzipSync'], // not fs.openSync inside readFileSync
     );
     for (const w of warnings) {
-      assert.match(w.message, /^task #1 \(\w+\), spawned at .* called \S+ at \S+guards\.test\.js:\d+:\d+, which blocks the whole loop/);
+      assert.match(
+        w.message,
+        /^task #1 \(\w+\), spawned at .* called \S+ at \S+guards\.test\.js:\d+:\d+, which blocks the whole loop/,
+      );
     }
   });
 

@@ -345,6 +345,7 @@ export class DebugMonitor implements Instrument, LoopDebug {
 
   stepStarted(task: Task): void {
     this.steps++;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the run whose step runs now
     stepping = this;
     steppingTask = task;
     if (this.session !== null) this.session.stepStarted(task);

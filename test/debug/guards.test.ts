@@ -194,7 +194,6 @@ for (const style of ['async', 'generator'] as const) {
 
 test('the built-ins are restored when the last run that patched them ends', async () => {
   const original = fs.readFileSync;
-  let first!: Promise<unknown>;
   await run(
     async () => {
       assert.notEqual(fs.readFileSync, original);
@@ -205,7 +204,7 @@ test('the built-ins are restored when the last run that patched them ends', asyn
   assert.equal(fs.readFileSync, original);
   assert.equal(readFileSync, original, 'the ESM binding too');
   // Two runs at once: the first to end leaves the patch to the other.
-  first = run(() => sleep(1), { debug: true });
+  const first = run(() => sleep(1), { debug: true });
   const second = run(() => sleep(20), { debug: true });
   await first;
   assert.equal(blockingCallsPatched(), true);

@@ -227,7 +227,7 @@ let steppingTask: Task | null = null;
 const operationTracker: OperationTracker = {
   made(op) {
     if (stepping === null) return; // made outside any task step (module code): not ours
-    const made = new Error('made');
+    const made = shortStack('made');
     madeAt.set(op, made);
     unusedOperations.set(op, { monitor: stepping, task: steppingTask as Task, made });
   },
@@ -340,7 +340,7 @@ export class DebugMonitor implements Instrument, LoopDebug {
 
   taskSpawned(task: Task): void {
     this.births.set(task, task.loop.now());
-    this.spawnSites.set(task, new Error('spawned'));
+    this.spawnSites.set(task, shortStack('spawned'));
   }
 
   stepStarted(task: Task): void {
@@ -467,6 +467,21 @@ export class DebugMonitor implements Instrument, LoopDebug {
         site,
       });
     }
+  }
+}
+
+/**
+ * An Error for its stack, captured with few frames (the program's frame is a few frames
+ * below simul's own): a full stack on every spawn and every operation made would make debug
+ * mode many times slower.
+ */
+function shortStack(message: string): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 12;
+  try {
+    return new Error(message);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

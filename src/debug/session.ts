@@ -17,7 +17,9 @@ class Session implements DebugSession, BlockingCallListener {
   constructor(private readonly run: DebugRun) {
     const { blockingCalls, stuckMs } = run.options;
     this.mode = blockingCalls === 'throw' ? 'throw' : 'warn';
-    this.watchdog = new Watchdog(stuckMs, (task) => run.describeTask(task));
+    // The live report names the task by id and name: where it was spawned would cost a stack
+    // formatted for every task (the warning once the step ends has it).
+    this.watchdog = new Watchdog(stuckMs, (task) => `task #${task.id} (${task.name})`);
     this.stopDetecting = blockingCalls === 'off' ? null : detectBlockingCalls(this);
     this.onSignal = () => process.stderr.write(`${run.dump()}\n`);
     process.on('SIGUSR2', this.onSignal);

@@ -119,7 +119,7 @@ export type Warning =
       task: TaskRef;
       /** The wait whose result nobody received: `Queue#1 get (empty...)`. */
       operation: string;
-      /** Where it was awaited (file:line). */
+      /** Where the wait was made (`q.get()` in the awaited `Promise.race`), file:line. */
       site: string | null;
     };
 
@@ -174,7 +174,7 @@ interface AwaitRecord {
   operation: string;
   /** The loop step in which the await parked: awaits of one Promise.all park together. */
   step: number;
-  /** Where the program awaited it (the newest promise its code made: the await's own). */
+  /** Where the program made the wait it awaited. */
   site: string | null;
 }
 
@@ -185,6 +185,7 @@ interface AwaitRecord {
 const debugRuns = new Set<DebugMonitor>();
 let stopHook: (() => void) | null = null;
 const SITES_KEPT = 8;
+const AWAIT_SITE_FRAMES = 4;
 const promiseSites = new WeakMap<object, Error[]>();
 
 function onPromiseInit(): void {
@@ -193,7 +194,9 @@ function onPromiseInit(): void {
   let sites = promiseSites.get(ctx.task);
   if (sites === undefined) promiseSites.set(ctx.task, (sites = []));
   if (sites.length === SITES_KEPT) sites.shift();
-  sites.push(new Error('await site'));
+  // A few frames are enough (the code that made the promise is right below this hook), and
+  // cost a fraction of a full stack: this runs for every promise of every async task.
+  sites.push(shortStack('await site', AWAIT_SITE_FRAMES));
 }
 
 /** The newest place where `task` created a promise in its own code, if one is known. */
@@ -378,10 +381,13 @@ export class DebugMonitor implements Instrument, LoopDebug {
   awaitParked(k: Runnable, op: unknown): void {
     const wait = op as ConsumingWait;
     if (wait.consumes !== true) return;
+    // Where the program made the wait (`q.get()` inside its `Promise.race([...])`).
+    const made = madeAt.get(op as object);
     this.awaits.set(k, {
       operation: wait.describe(k),
       step: this.steps,
-      site: lastAwaitSite((k as Runnable & { task: object }).task),
+      site:
+        made !== undefined ? siteOf(made) : lastAwaitSite((k as Runnable & { task: object }).task),
     });
   }
 
@@ -475,9 +481,9 @@ export class DebugMonitor implements Instrument, LoopDebug {
  * below simul's own): a full stack on every spawn and every operation made would make debug
  * mode many times slower.
  */
-function shortStack(message: string): Error {
+function shortStack(message: string, frames = 12): Error {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 12;
+  Error.stackTraceLimit = frames;
   try {
     return new Error(message);
   } finally {

@@ -8,6 +8,8 @@ export const SLOT_SEQ = 0;
 export const SLOT_STUCK_MS = 1;
 /** Int32 index: the byte length of the label. */
 export const SLOT_LABEL_LENGTH = 2;
+/** Int32 index: how many debug runs are running (0: the thread sleeps until notified). */
+export const SLOT_RUNS = 3;
 /** Byte offset of a Float64: when the step started (ms since the epoch, fractional). */
 export const STARTED_OFFSET = 32;
 /** Byte offset and size of the label: `task #3 (worker), spawned at file:...` in UTF-8. */

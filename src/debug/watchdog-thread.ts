@@ -9,6 +9,7 @@ import {
   LABEL_BYTES,
   LABEL_OFFSET,
   SLOT_LABEL_LENGTH,
+  SLOT_RUNS,
   SLOT_SEQ,
   SLOT_STUCK_MS,
   STARTED_OFFSET,
@@ -22,6 +23,11 @@ const decoder = new TextDecoder();
 
 let reported = -1;
 for (;;) {
+  if (Atomics.load(ints, SLOT_RUNS) === 0) {
+    // No debug run: sleep, at no cost, until one starts (it notifies SLOT_RUNS).
+    Atomics.wait(ints, SLOT_RUNS, 0);
+    continue;
+  }
   const seq = Atomics.load(ints, SLOT_SEQ);
   const stuckMs = Atomics.load(ints, SLOT_STUCK_MS);
   let pollMs = Math.max(5, Math.min(100, stuckMs / 4));

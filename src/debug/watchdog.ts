@@ -6,8 +6,11 @@
  * stderr itself. When the step does end, `onWarning` gets the same warning (debug-options.ts).
  *
  * One thread serves every debug run of the process (one step runs at a time on the main
- * thread), started by the first and stopped when the last ends; it is unref'd, so it never
- * keeps the process alive.
+ * thread). The first debug run starts it; while no debug run runs, it sleeps in
+ * `Atomics.wait` (no CPU at all) until the next one starts, rather than being stopped and
+ * started again: starting a thread costs tens of milliseconds of CPU, which would fall on
+ * the start of every debug run (a test suite has hundreds). It is unref'd, so it never
+ * keeps the process alive, and it ends with the process.
  */
 import { Worker } from 'node:worker_threads';
 import type { Task } from '../core/task.js';
@@ -16,6 +19,7 @@ import {
   LABEL_OFFSET,
   SHARED_BYTES,
   SLOT_LABEL_LENGTH,
+  SLOT_RUNS,
   SLOT_SEQ,
   SLOT_STUCK_MS,
   STARTED_OFFSET,
@@ -28,7 +32,6 @@ const labelBytes = new Uint8Array(shared, LABEL_OFFSET, LABEL_BYTES);
 const encoder = new TextEncoder();
 
 let thread: Worker | null = null;
-let users = 0;
 
 /** Each task's label, encoded once. */
 const labels = new WeakMap<Task, Uint8Array>();
@@ -41,7 +44,7 @@ export class Watchdog {
     private readonly stuckMs: number,
     private readonly describeTask: (task: Task) => string,
   ) {
-    if (users++ === 0) {
+    if (thread === null) {
       thread = new Worker(new URL('./watchdog-thread.js', import.meta.url), {
         workerData: { shared, pid: process.pid },
         // Not the program's flags: `--input-type=module` (node -e) fails a worker's start.
@@ -55,6 +58,8 @@ export class Watchdog {
       );
       thread.unref();
     }
+    Atomics.add(ints, SLOT_RUNS, 1);
+    Atomics.notify(ints, SLOT_RUNS);
   }
 
   stepStarted(task: Task): void {
@@ -74,14 +79,11 @@ export class Watchdog {
     if (ints[SLOT_SEQ] % 2 === 1) Atomics.add(ints, SLOT_SEQ, 1);
   }
 
-  /** The run has ended; the last one stops the thread. */
+  /** The run has ended; after the last one, the thread sleeps until another starts. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.stepEnded();
-    if (--users === 0 && thread !== null) {
-      void thread.terminate();
-      thread = null;
-    }
+    Atomics.sub(ints, SLOT_RUNS, 1);
   }
 }

@@ -23,7 +23,8 @@ import { dumpTree } from './dump.js';
 import { setOperationTracker, type OperationTracker } from './operation.js';
 import type { Instrument } from './instrument.js';
 import { storage } from './context.js';
-import { userFrames } from './error-report.js';
+import { isUserLocation, userFrames } from './error-report.js';
+import { functionLocation } from './function-location.js';
 import type { Task } from './task.js';
 import { checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 
@@ -123,7 +124,7 @@ export type Warning =
       site: string | null;
     };
 
-/** A task, as a warning names it. */
+/** A task, as a warning names it (the message also says where its body is defined). */
 export interface TaskRef {
   id: number;
   name: string;
@@ -145,7 +146,7 @@ export interface DebugRun {
   warn(warning: Warning): void;
   /** The task tree as `dumpTasks()` writes it. */
   dump(): string;
-  /** `task #3 (worker), spawned at file:///app/a.js:12:5`: how reports name a task. */
+  /** `task #3 (worker), body at file:///app/a.js:12:5`: how reports name a task. */
   describeTask(task: Task): string;
 }
 
@@ -244,7 +245,8 @@ export class DebugMonitor implements Instrument, LoopDebug {
   private steps = 0;
   private readonly awaits = new WeakMap<object, AwaitRecord>();
   private readonly births = new WeakMap<object, number>();
-  private readonly spawnSites = new WeakMap<object, Error>();
+  /** Each task's body function, for where it is defined (looked up only for a report). */
+  private readonly bodies = new WeakMap<object, object>();
   /** For each task, the cancelled scopes whose CancelledError its code has already seen. */
   private readonly cancelsSeen = new WeakMap<object, object[]>();
   private session: DebugSession | null = null;
@@ -329,11 +331,16 @@ export class DebugMonitor implements Instrument, LoopDebug {
     }
   }
 
-  /** `task #3 (worker), spawned at file:///app/a.js:12:5`. */
+  /** `task #3 (worker), body at file:///app/a.js:12:5`: the body's place if it is the program's. */
   describeTask(task: Task): string {
-    const made = this.spawnSites.get(task);
-    const site = made === undefined ? null : siteOf(made);
-    return `task #${task.id} (${task.name})${site === null ? '' : `, spawned at ${site}`}`;
+    const body = this.bodies.get(task);
+    const where = body === undefined ? null : functionLocation(body);
+    const site = where === null || !isUserLocation(where) ? null : where;
+    return `task #${task.id} (${task.name})${site === null ? '' : `, body at ${site}`}`;
+  }
+
+  taskBody(owner: StepOwner, body: object): void {
+    this.bodies.set(owner, body);
   }
 
   /** When `task` was spawned on the loop's clock, if this run saw it. */
@@ -343,7 +350,6 @@ export class DebugMonitor implements Instrument, LoopDebug {
 
   taskSpawned(task: Task): void {
     this.births.set(task, task.loop.now());
-    this.spawnSites.set(task, shortStack('spawned'));
   }
 
   stepStarted(task: Task): void {

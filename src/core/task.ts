@@ -648,6 +648,7 @@ export function startTask(
   );
   if (!isGeneratorFunction(body) && inAsyncCode()) task.inheritContext();
   if (!loop.fifo) loop.policy.taskCreated(task);
+  if (loop.debug !== null) loop.debug.taskBody(task, body);
   if (loop.monitor !== null) loop.monitor.taskSpawned(task);
   loop.enqueue(task);
   return task;

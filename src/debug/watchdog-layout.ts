@@ -12,7 +12,7 @@ export const SLOT_LABEL_LENGTH = 2;
 export const SLOT_RUNS = 3;
 /** Byte offset of a Float64: when the step started (ms since the epoch, fractional). */
 export const STARTED_OFFSET = 32;
-/** Byte offset and size of the label: `task #3 (worker), spawned at file:...` in UTF-8. */
+/** Byte offset and size of the label: `task #3 (worker), body at file:...` in UTF-8. */
 export const LABEL_OFFSET = 64;
 export const LABEL_BYTES = 1024;
 export const SHARED_BYTES = LABEL_OFFSET + LABEL_BYTES;

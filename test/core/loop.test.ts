@@ -267,7 +267,7 @@ test('debug reports a step that holds the loop longer than slowStepMs', async ()
   assert.equal(warnings.length, 1);
   assert.match(
     warnings[0],
-    /task #1 \(hog\), spawned at \S+loop\.test\.js:\d+:\d+ held the loop for \d+\.\d ms/,
+    /task #1 \(hog\), body at \S+loop\.test\.js:\d+:\d+ held the loop for \d+\.\d ms/,
   );
 });
 

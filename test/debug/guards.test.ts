@@ -70,7 +70,7 @@ for (const style of ['async', 'generator'] as const) {
     assert.ok(hog, JSON.stringify(warnings));
     assert.match(
       hog.message,
-      /^task #2 \(hog\), spawned at \S+guards\.test\.js:\d+:\d+ held the loop for \d+\.\d ms in one step \(slowStepMs 10\)/,
+      /^task #2 \(hog\), body at \S+guards\.test\.js:\d+:\d+ held the loop for \d+\.\d ms in one step \(slowStepMs 10\)/,
     );
   });
 
@@ -137,7 +137,7 @@ for (const style of ['async', 'generator'] as const) {
     for (const w of warnings) {
       assert.match(
         w.message,
-        /^task #1 \(\w+\), spawned at .* called \S+ at \S+guards\.test\.js:\d+:\d+, which blocks the whole loop/,
+        /^task #1 \(\w+\), body at .* called \S+ at \S+guards\.test\.js:\d+:\d+, which blocks the whole loop/,
       );
     }
   });
@@ -232,7 +232,7 @@ for (const style of ['async', 'generator'] as const) {
     assert.equal(warnings.length, 1);
     assert.match(
       warnings[0].message,
-      /^task #1 \(forgetful\), spawned at \S+ made sleep\(1000\) at \S+guards\.test\.js:\d+:\d+ and never waited on it/,
+      /^task #1 \(forgetful\), body at \S+ made sleep\(1000\) at \S+guards\.test\.js:\d+:\d+ and never waited on it/,
     );
   });
 
@@ -295,7 +295,7 @@ for (const style of ['async', 'generator'] as const) {
     assert.equal(warnings.length, 1);
     assert.match(
       warnings[0].message,
-      /^task #2 \(cleaner\), spawned at \S+: sleep\(1\) \(at \S+guards\.test\.js:\d+:\d+\) threw CancelledError at once: .* wrap cleanup that must wait in shield\(\.\.\.\)$/,
+      /^task #2 \(cleaner\), body at \S+: sleep\(1\) \(at \S+guards\.test\.js:\d+:\d+\) threw CancelledError at once: .* wrap cleanup that must wait in shield\(\.\.\.\)$/,
     );
   });
 

@@ -25,6 +25,7 @@ import type { Instrument } from './instrument.js';
 import { storage } from './context.js';
 import { isUserLocation, userFrames } from './error-report.js';
 import { functionLocation } from './function-location.js';
+import { raceSite, unwatchRaces, watchRaces } from './race-sites.js';
 import type { Task } from './task.js';
 import { checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 
@@ -120,7 +121,7 @@ export type Warning =
       task: TaskRef;
       /** The wait whose result nobody received: `Queue#1 get (empty...)`. */
       operation: string;
-      /** Where the wait was made (`q.get()` in the awaited `Promise.race`), file:line. */
+      /** Where it was handed to `Promise.race` (or awaited), file:line. */
       site: string | null;
     };
 
@@ -152,7 +153,8 @@ export interface DebugRun {
 
 /** The tooling's part of one run: it hears of every step, and ends with the run. */
 export interface DebugSession {
-  stepStarted(task: Task): void;
+  /** A step of `task` starts, at `startedAt` (`performance.now()`). */
+  stepStarted(task: Task, startedAt: number): void;
   stepEnded(task: Task): void;
   end(): void;
 }
@@ -175,7 +177,7 @@ interface AwaitRecord {
   operation: string;
   /** The loop step in which the await parked: awaits of one Promise.all park together. */
   step: number;
-  /** Where the program made the wait it awaited. */
+  /** Where the program handed the wait to Promise.race, or awaited it. */
   site: string | null;
 }
 
@@ -191,7 +193,10 @@ const promiseSites = new WeakMap<object, Error[]>();
 
 function onPromiseInit(): void {
   const ctx = storage.getStore();
-  if (ctx === undefined) return;
+  // Only inside an inner scope (withTimeout, moveOnAfter...), where the deadline-overrun
+  // report may need it: a stack captured for every promise of every async task would make
+  // each async step of a debug run many times slower.
+  if (ctx === undefined || (ctx.scope as unknown) === ctx.task) return;
   let sites = promiseSites.get(ctx.task);
   if (sites === undefined) promiseSites.set(ctx.task, (sites = []));
   if (sites.length === SITES_KEPT) sites.shift();
@@ -265,6 +270,7 @@ export class DebugMonitor implements Instrument, LoopDebug {
     this.loop = loop;
     debugRuns.add(this);
     if (stopHook === null) stopHook = promiseHooks.onInit(onPromiseInit) as () => void;
+    watchRaces();
     setOperationTracker(operationTracker);
     this.session =
       tooling?.start({
@@ -280,6 +286,7 @@ export class DebugMonitor implements Instrument, LoopDebug {
       debugRuns.delete(this);
       if (debugRuns.size === 0) {
         setOperationTracker(null);
+        unwatchRaces();
         if (stopHook !== null) {
           stopHook();
           stopHook = null;
@@ -357,8 +364,9 @@ export class DebugMonitor implements Instrument, LoopDebug {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the run whose step runs now
     stepping = this;
     steppingTask = task;
-    if (this.session !== null) this.session.stepStarted(task);
-    this.started = performance.now();
+    const started = performance.now();
+    this.started = started;
+    if (this.session !== null) this.session.stepStarted(task, started);
   }
 
   stepEnded(task: Task): void {
@@ -387,13 +395,15 @@ export class DebugMonitor implements Instrument, LoopDebug {
   awaitParked(k: Runnable, op: unknown): void {
     const wait = op as ConsumingWait;
     if (wait.consumes !== true) return;
-    // Where the program made the wait (`q.get()` inside its `Promise.race([...])`).
-    const made = madeAt.get(op as object);
+    // Where the program handed the wait to Promise.race (or awaited it, if it did not).
+    const raced = raceSite(op as object);
     this.awaits.set(k, {
       operation: wait.describe(k),
       step: this.steps,
       site:
-        made !== undefined ? siteOf(made) : lastAwaitSite((k as Runnable & { task: object }).task),
+        raced !== undefined
+          ? siteOf(raced)
+          : lastAwaitSite((k as Runnable & { task: object }).task),
     });
   }
 

@@ -25,9 +25,9 @@ class Session implements DebugSession, BlockingCallListener {
     process.on('SIGUSR2', this.onSignal);
   }
 
-  stepStarted(task: Task): void {
+  stepStarted(task: Task, startedAt: number): void {
     this.currentTask = task;
-    this.watchdog.stepStarted(task);
+    this.watchdog.stepStarted(task, startedAt);
   }
 
   stepEnded(): void {

@@ -15,7 +15,12 @@ import {
   STARTED_OFFSET,
 } from './watchdog-layout.js';
 
-const { shared, pid } = workerData as { shared: SharedArrayBuffer; pid: number };
+const { shared, pid, timeOrigin } = workerData as {
+  shared: SharedArrayBuffer;
+  pid: number;
+  /** The main thread's performance.timeOrigin: step start times are its performance.now(). */
+  timeOrigin: number;
+};
 const ints = new Int32Array(shared, 0, 8);
 const started = new Float64Array(shared, STARTED_OFFSET, 1);
 const labelBytes = new Uint8Array(shared, LABEL_OFFSET, LABEL_BYTES);
@@ -32,7 +37,7 @@ for (;;) {
   const stuckMs = Atomics.load(ints, SLOT_STUCK_MS);
   let pollMs = Math.max(5, Math.min(100, stuckMs / 4));
   if (seq % 2 === 1 && seq !== reported) {
-    const elapsed = performance.timeOrigin + performance.now() - started[0];
+    const elapsed = performance.timeOrigin + performance.now() - (timeOrigin + started[0]);
     if (elapsed >= stuckMs) {
       const label = decoder.decode(labelBytes.slice(0, Atomics.load(ints, SLOT_LABEL_LENGTH)));
       // Read again: the step may have ended while we looked.

@@ -33,6 +33,8 @@ const encoder = new TextEncoder();
 
 let thread: Worker | null = null;
 
+/** The task whose label is in the shared memory now. */
+let labelled: Task | null = null;
 /** Each task's label, encoded once. */
 const labels = new WeakMap<Task, Uint8Array>();
 
@@ -40,13 +42,18 @@ const labels = new WeakMap<Task, Uint8Array>();
 export class Watchdog {
   private stopped = false;
 
+  /** In whole milliseconds, as the shared Int32 slot holds it. */
+  private readonly stuckMs: number;
+
   constructor(
-    private readonly stuckMs: number,
+    stuckMs: number,
     private readonly describeTask: (task: Task) => string,
   ) {
+    this.stuckMs = Math.min(Math.ceil(stuckMs), 0x7fffffff);
     if (thread === null) {
       thread = new Worker(new URL('./watchdog-thread.js', import.meta.url), {
-        workerData: { shared, pid: process.pid },
+        // This thread's clock origin: the step start times are its performance.now().
+        workerData: { shared, pid: process.pid, timeOrigin: performance.timeOrigin },
         // Not the program's flags: `--input-type=module` (node -e) fails a worker's start.
         execArgv: [],
         stdout: false,
@@ -62,16 +69,21 @@ export class Watchdog {
     Atomics.notify(ints, SLOT_RUNS);
   }
 
-  stepStarted(task: Task): void {
-    let label = labels.get(task);
-    if (label === undefined) {
-      label = encoder.encode(this.describeTask(task)).subarray(0, LABEL_BYTES);
-      labels.set(task, label);
+  /** Publishes the step: who runs it, since when (`performance.now()`), then "running". */
+  stepStarted(task: Task, startedAt: number): void {
+    if (task !== labelled) {
+      // The label changes only when another task steps; each task's is encoded once.
+      let label = labels.get(task);
+      if (label === undefined) {
+        label = encoder.encode(this.describeTask(task)).subarray(0, LABEL_BYTES);
+        labels.set(task, label);
+      }
+      labelBytes.set(label);
+      ints[SLOT_LABEL_LENGTH] = label.length;
+      labelled = task;
     }
-    labelBytes.set(label);
-    ints[SLOT_LABEL_LENGTH] = label.length;
-    ints[SLOT_STUCK_MS] = Math.min(this.stuckMs, 0x7fffffff);
-    started[0] = performance.timeOrigin + performance.now();
+    if (ints[SLOT_STUCK_MS] !== this.stuckMs) ints[SLOT_STUCK_MS] = this.stuckMs;
+    started[0] = startedAt;
     Atomics.add(ints, SLOT_SEQ, 1); // odd: running (published last, after what it announces)
   }
 

@@ -17,7 +17,7 @@
  */
 import { promiseHooks } from 'node:v8';
 import type { Runnable, StepOwner } from './step.js';
-import type { Loop, LoopDebug } from './loop.js';
+import type { Loop, LoopDebug, LoopMonitor } from './loop.js';
 import type { Waitable } from './continuation.js';
 import { dumpTree } from './dump.js';
 import { setOperationTracker, type OperationTracker } from './operation.js';
@@ -245,13 +245,21 @@ const operationTracker: OperationTracker = {
   },
 };
 
-export class DebugMonitor implements Instrument, LoopDebug {
+/** A task's body and when it was spawned. */
+interface Birth {
+  body: object;
+  at: number;
+}
+
+export class DebugMonitor implements Instrument, LoopDebug, LoopMonitor {
   private started = 0;
   private steps = 0;
   private readonly awaits = new WeakMap<object, AwaitRecord>();
-  private readonly births = new WeakMap<object, number>();
-  /** Each task's body function, for where it is defined (looked up only for a report). */
-  private readonly bodies = new WeakMap<object, object>();
+  /**
+   * Each task's body function (where it is defined is looked up only for a report) and when
+   * it was spawned: one entry per task, as every entry of a WeakMap costs the collector.
+   */
+  private readonly births = new WeakMap<object, Birth>();
   /** For each task, the cancelled scopes whose CancelledError its code has already seen. */
   private readonly cancelsSeen = new WeakMap<object, object[]>();
   private session: DebugSession | null = null;
@@ -340,23 +348,24 @@ export class DebugMonitor implements Instrument, LoopDebug {
 
   /** `task #3 (worker), body at file:///app/a.js:12:5`: the body's place if it is the program's. */
   describeTask(task: Task): string {
-    const body = this.bodies.get(task);
+    const body = this.births.get(task)?.body;
     const where = body === undefined ? null : functionLocation(body);
     const site = where === null || !isUserLocation(where) ? null : where;
     return `task #${task.id} (${task.name})${site === null ? '' : `, body at ${site}`}`;
   }
 
   taskBody(owner: StepOwner, body: object): void {
-    this.bodies.set(owner, body);
+    this.births.set(owner, { body, at: (owner as Task).loop.now() });
   }
+
+  // The rest of LoopMonitor: nothing to do (spawns are noted by taskBody).
+  taskSpawned(): void {}
+  taskExited(): void {}
+  beforeIdle(): void {}
 
   /** When `task` was spawned on the loop's clock, if this run saw it. */
   bornAt(task: object): number | undefined {
-    return this.births.get(task);
-  }
-
-  taskSpawned(task: Task): void {
-    this.births.set(task, task.loop.now());
+    return this.births.get(task)?.at;
   }
 
   stepStarted(task: Task): void {

@@ -75,13 +75,11 @@ export abstract class Operation<T> implements Waitable {
 
   /** Makes the operation awaitable. Use `await op`; the return value is not a promise. */
   then(onfulfilled: (value: T) => unknown, onrejected?: (reason: unknown) => unknown): void {
-    if (tracker !== null) tracker.used(this);
     awaitWaitable(this, onfulfilled as (value: unknown) => unknown, onrejected);
   }
 
   /** Makes the operation delegable: `const value = yield* op`. */
   [Symbol.iterator](): Iterator<Waitable, T, unknown> {
-    if (tracker !== null) tracker.used(this);
     return new OpIterator<T>(this);
   }
 }
@@ -134,6 +132,7 @@ export class OpIterator<T> implements Iterator<Waitable, T, unknown> {
  * (level-triggered cancellation), otherwise the operation completes or parks `k`.
  */
 export function begin(op: Waitable, k: Continuation): unknown {
+  // Every wait starts here (an await, a yield*, a combinator's): the one place to note it.
   if (tracker !== null) tracker.used(op);
   if (op.cancellable) {
     const cancelled = cancelledScope(k.scope);

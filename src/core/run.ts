@@ -94,8 +94,11 @@ export function startRun<B extends () => unknown>(
     throw new TypeError(`${fn}: options.name must be a string, got ${show(options.name)}`);
   }
   const debug = DebugMonitor.create(fn, options.debug, options.onWarning);
-  const all = debug === null ? instruments : [...instruments, debug];
-  const monitor = all.length > 0 ? new InstrumentMonitor(all) : null;
+  // Debug mode alone watches the steps directly, not through the instruments' dispatch.
+  const monitor =
+    instruments.length === 0
+      ? debug
+      : new InstrumentMonitor(debug === null ? instruments : [...instruments, debug]);
   let root: Task | null = null;
   const loop: Loop = new Loop({
     clock: clock === 'virtual' ? new VirtualClock() : new RealClock(),
@@ -109,7 +112,7 @@ export function startRun<B extends () => unknown>(
       return cycle === null ? dump : `${dump}\nwait-for cycle: ${cycle}`;
     },
   });
-  if (monitor !== null) monitor.loop = loop;
+  if (monitor instanceof InstrumentMonitor) monitor.loop = loop;
   const settled = loop.start<BodyValue<ReturnType<B>>>(() => root as Task);
   root = startTask(loop, main, options.name ?? (main.name || 'main'), null, null, null);
   if (debug !== null) {

@@ -8,7 +8,8 @@ import { workerData } from 'node:worker_threads';
 import {
   LABEL_BYTES,
   LABEL_OFFSET,
-  SLOT_LABEL_LENGTH,
+  SLOT_LABEL,
+  SLOT_LABEL_LENGTHS,
   SLOT_RUNS,
   SLOT_SEQ,
   SLOT_STUCK_MS,
@@ -21,9 +22,8 @@ const { shared, pid, timeOrigin } = workerData as {
   /** The main thread's performance.timeOrigin: step start times are its performance.now(). */
   timeOrigin: number;
 };
-const ints = new Int32Array(shared, 0, 8);
+const ints = new Int32Array(shared, 0, 16);
 const started = new Float64Array(shared, STARTED_OFFSET, 1);
-const labelBytes = new Uint8Array(shared, LABEL_OFFSET, LABEL_BYTES);
 const decoder = new TextDecoder();
 
 let reported = -1;
@@ -39,7 +39,10 @@ for (;;) {
   if (seq % 2 === 1 && seq !== reported) {
     const elapsed = performance.timeOrigin + performance.now() - (timeOrigin + started[0]);
     if (elapsed >= stuckMs) {
-      const label = decoder.decode(labelBytes.slice(0, Atomics.load(ints, SLOT_LABEL_LENGTH)));
+      const slot = Atomics.load(ints, SLOT_LABEL);
+      const length = Atomics.load(ints, SLOT_LABEL_LENGTHS + slot);
+      const start = LABEL_OFFSET + slot * LABEL_BYTES;
+      const label = decoder.decode(new Uint8Array(shared, start, length).slice());
       // Read again: the step may have ended while we looked.
       if (Atomics.load(ints, SLOT_SEQ) === seq) {
         reported = seq;

@@ -17,8 +17,10 @@ import type { Task } from '../core/task.js';
 import {
   LABEL_BYTES,
   LABEL_OFFSET,
+  LABEL_SLOTS,
   SHARED_BYTES,
-  SLOT_LABEL_LENGTH,
+  SLOT_LABEL,
+  SLOT_LABEL_LENGTHS,
   SLOT_RUNS,
   SLOT_SEQ,
   SLOT_STUCK_MS,
@@ -26,17 +28,20 @@ import {
 } from './watchdog-layout.js';
 
 const shared = new SharedArrayBuffer(SHARED_BYTES);
-const ints = new Int32Array(shared, 0, 8);
+const ints = new Int32Array(shared, 0, 16);
 const started = new Float64Array(shared, STARTED_OFFSET, 1);
-const labelBytes = new Uint8Array(shared, LABEL_OFFSET, LABEL_BYTES);
+const labelSlots = Array.from(
+  { length: LABEL_SLOTS },
+  (_, i) => new Uint8Array(shared, LABEL_OFFSET + i * LABEL_BYTES, LABEL_BYTES),
+);
 const encoder = new TextEncoder();
 
 let thread: Worker | null = null;
 
-/** The task whose label is in the shared memory now. */
-let labelled: Task | null = null;
-/** Each task's label, encoded once. */
-const labels = new WeakMap<Task, Uint8Array>();
+/** The task each label slot names, and the slot to reuse next. */
+const labelled: (Task | null)[] = new Array<Task | null>(LABEL_SLOTS).fill(null);
+let nextSlot = 0;
+let seq = 0;
 
 /** A debug run's handle on the watchdog. */
 export class Watchdog {
@@ -71,24 +76,22 @@ export class Watchdog {
 
   /** Publishes the step: who runs it, since when (`performance.now()`), then "running". */
   stepStarted(task: Task, startedAt: number): void {
-    if (task !== labelled) {
-      // The label changes only when another task steps; each task's is encoded once.
-      let label = labels.get(task);
-      if (label === undefined) {
-        label = encoder.encode(this.describeTask(task)).subarray(0, LABEL_BYTES);
-        labels.set(task, label);
-      }
-      labelBytes.set(label);
-      ints[SLOT_LABEL_LENGTH] = label.length;
-      labelled = task;
+    let slot = labelled.indexOf(task);
+    if (slot < 0) {
+      slot = nextSlot;
+      nextSlot = (nextSlot + 1) % LABEL_SLOTS;
+      const { written } = encoder.encodeInto(this.describeTask(task), labelSlots[slot]);
+      ints[SLOT_LABEL_LENGTHS + slot] = written;
+      labelled[slot] = task;
     }
+    ints[SLOT_LABEL] = slot;
     if (ints[SLOT_STUCK_MS] !== this.stuckMs) ints[SLOT_STUCK_MS] = this.stuckMs;
     started[0] = startedAt;
-    Atomics.add(ints, SLOT_SEQ, 1); // odd: running (published last, after what it announces)
+    Atomics.store(ints, SLOT_SEQ, ++seq); // odd: running (published last, after the rest)
   }
 
   stepEnded(): void {
-    if (ints[SLOT_SEQ] % 2 === 1) Atomics.add(ints, SLOT_SEQ, 1);
+    if ((seq & 1) === 1) Atomics.store(ints, SLOT_SEQ, ++seq);
   }
 
   /** The run has ended; after the last one, the thread sleeps until another starts. */
@@ -96,6 +99,7 @@ export class Watchdog {
     if (this.stopped) return;
     this.stopped = true;
     this.stepEnded();
-    Atomics.sub(ints, SLOT_RUNS, 1);
+    // The last run lets go of the tasks the labels named, and of all they hold.
+    if (Atomics.sub(ints, SLOT_RUNS, 1) === 1) labelled.fill(null);
   }
 }

@@ -112,6 +112,15 @@ function install(): void {
           depth--;
         }
       };
+      // What hangs off the original stays reachable: fs.realpathSync.native, say.
+      for (const property of Reflect.ownKeys(original)) {
+        if (property === 'length' || property === 'name' || property === 'prototype') continue;
+        Object.defineProperty(
+          wrapper,
+          property,
+          Object.getOwnPropertyDescriptor(original, property) as PropertyDescriptor,
+        );
+      }
       Object.defineProperty(wrapper, 'name', { value: key });
       originals.push({ object, key, original });
       object[key] = wrapper;

@@ -203,6 +203,13 @@ test('the built-ins are restored when the last run that patched them ends', asyn
   );
   assert.equal(fs.readFileSync, original);
   assert.equal(readFileSync, original, 'the ESM binding too');
+  // What hangs off a wrapped function is still there while it is wrapped.
+  await run(
+    async () => {
+      assert.equal(typeof fs.realpathSync.native, 'function');
+    },
+    { debug: { allowBlocking: ['*'] } },
+  );
   // Two runs at once: the first to end leaves the patch to the other.
   const first = run(() => sleep(1), { debug: true });
   const second = run(() => sleep(20), { debug: true });

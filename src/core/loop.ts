@@ -153,6 +153,8 @@ export class Loop {
   /** Tasks whose async code runs without the loop having resumed it (after a foreign await). */
   private strays: Set<StepOwner> | null = null;
   private pumping = false;
+  /** @internal How many pumps have started: debug mode times back-to-back steps with it. */
+  pumpCount = 0;
   private pumpQueued = false;
   private macrotaskArmed = false;
   private sliceStart = 0;
@@ -213,6 +215,11 @@ export class Loop {
     return this.clock.now();
   }
 
+  /** @internal Whether steps are being run by a pump now (not a step resumed on its own). */
+  get isPumping(): boolean {
+    return this.pumping;
+  }
+
   /**
    * Calls `fn(arg)` in the AsyncLocalStorage context `run` was called in: an async task's body
    * starts there, so the stores it inherits (other than simul's own) do not depend on which
@@ -263,6 +270,7 @@ export class Loop {
     this.pumpQueued = false;
     if (this.finished || this.pumping || this.inFlight !== null) return;
     this.pumping = true;
+    this.pumpCount++;
     const previous = activeLoop;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop running steps, for callbacks
     activeLoop = this;

@@ -91,7 +91,8 @@ export class Watchdog {
   }
 
   stepEnded(): void {
-    if ((seq & 1) === 1) Atomics.store(ints, SLOT_SEQ, ++seq);
+    // A plain store: nothing is published with it, and the thread reads it atomically.
+    if ((seq & 1) === 1) ints[SLOT_SEQ] = ++seq;
   }
 
   /** The run has ended; after the last one, the thread sleeps until another starts. */

@@ -187,6 +187,11 @@ interface AwaitRecord {
 // reported.
 const debugRuns = new Set<DebugMonitor>();
 let stopHook: (() => void) | null = null;
+/**
+ * Deadline scopes open in debug runs: the hook is on only while there is one, since a hook
+ * called for every promise costs every async step, even when it returns at once.
+ */
+let openDeadlineScopes = 0;
 const SITES_KEPT = 8;
 const AWAIT_SITE_FRAMES = 4;
 const promiseSites = new WeakMap<object, Error[]>();
@@ -279,7 +284,6 @@ export class DebugMonitor implements Instrument, LoopDebug, LoopMonitor {
   attach(loop: Loop, root: () => Task): () => void {
     this.loop = loop;
     debugRuns.add(this);
-    if (stopHook === null) stopHook = promiseHooks.onInit(onPromiseInit) as () => void;
     watchRaces();
     setOperationTracker(operationTracker);
     this.session =
@@ -297,12 +301,24 @@ export class DebugMonitor implements Instrument, LoopDebug, LoopMonitor {
       if (debugRuns.size === 0) {
         setOperationTracker(null);
         unwatchRaces();
+        // A run may end with a deadline scope never closed (a raw await nothing settles).
+        openDeadlineScopes = 0;
         if (stopHook !== null) {
           stopHook();
           stopHook = null;
         }
       }
     };
+  }
+
+  deadlineScope(change: 1 | -1): void {
+    openDeadlineScopes += change;
+    if (openDeadlineScopes > 0 && stopHook === null) {
+      stopHook = promiseHooks.onInit(onPromiseInit) as () => void;
+    } else if (openDeadlineScopes === 0 && stopHook !== null) {
+      stopHook();
+      stopHook = null;
+    }
   }
 
   /** The monitor `options.debug` asks for, if any; `where` is the function called (`run`, `main`). */

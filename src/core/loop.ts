@@ -108,6 +108,8 @@ export interface LoopDebug {
    * interrupted (`op` null), or from `op`, which threw at once since its scope was cancelled.
    */
   cancelDelivered(owner: StepOwner, scope: object, op: Waitable | null): void;
+  /** A deadline scope (withTimeout, moveOnAfter) opens (+1) or closes (-1). */
+  deadlineScope(change: 1 | -1): void;
   /** `owner` was spawned with this body (debug reports say where it is defined). */
   taskBody(owner: StepOwner, body: object): void;
   /** When the task was spawned (for the ages in dumps), if debug mode saw it. */

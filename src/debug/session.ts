@@ -17,9 +17,10 @@ class Session implements DebugSession, BlockingCallListener {
   constructor(private readonly run: DebugRun) {
     const { blockingCalls, stuckMs } = run.options;
     this.mode = blockingCalls === 'throw' ? 'throw' : 'warn';
-    // The live report names the task by id and name: where it was spawned would cost a stack
-    // formatted for every task (the warning once the step ends has it).
-    this.watchdog = new Watchdog(stuckMs, (task) => `task #${task.id} (${task.name})`);
+    // The live report names the task by id and name: where its body is defined is asked of
+    // V8 only for a report, and the main thread cannot ask while it spins (the warning once
+    // the step ends has it).
+    this.watchdog = new Watchdog(stuckMs);
     this.stopDetecting = blockingCalls === 'off' ? null : detectBlockingCalls(this);
     this.onSignal = () => process.stderr.write(`${run.dump()}\n`);
     process.on('SIGUSR2', this.onSignal);

@@ -14,11 +14,13 @@ export const SLOT_LABEL = 2;
 export const SLOT_RUNS = 3;
 /** Int32 index of the first of LABEL_SLOTS byte lengths, one per label slot. */
 export const SLOT_LABEL_LENGTHS = 4;
+/** Int32 index of the first of LABEL_SLOTS task ids, one per label slot. */
+export const SLOT_TASK_IDS = 8;
 /** How many label slots (tasks named at once). */
 export const LABEL_SLOTS = 4;
 /** Byte offset of a Float64: when the step started (the main thread's performance.now()). */
 export const STARTED_OFFSET = 64;
-/** Byte offset and size of each label slot: `task #3 (worker)` in UTF-8. */
+/** Byte offset and size of each label slot: the task's name in UTF-8. */
 export const LABEL_OFFSET = 128;
 export const LABEL_BYTES = 256;
 export const SHARED_BYTES = LABEL_OFFSET + LABEL_SLOTS * LABEL_BYTES;

@@ -13,6 +13,7 @@ import {
   SLOT_RUNS,
   SLOT_SEQ,
   SLOT_STUCK_MS,
+  SLOT_TASK_IDS,
   STARTED_OFFSET,
 } from './watchdog-layout.js';
 
@@ -42,7 +43,8 @@ for (;;) {
       const slot = Atomics.load(ints, SLOT_LABEL);
       const length = Atomics.load(ints, SLOT_LABEL_LENGTHS + slot);
       const start = LABEL_OFFSET + slot * LABEL_BYTES;
-      const label = decoder.decode(new Uint8Array(shared, start, length).slice());
+      const name = decoder.decode(new Uint8Array(shared, start, length).slice());
+      const label = `task #${Atomics.load(ints, SLOT_TASK_IDS + slot)} (${name})`;
       // Read again: the step may have ended while we looked.
       if (Atomics.load(ints, SLOT_SEQ) === seq) {
         reported = seq;

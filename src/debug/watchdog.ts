@@ -24,6 +24,7 @@ import {
   SLOT_RUNS,
   SLOT_SEQ,
   SLOT_STUCK_MS,
+  SLOT_TASK_IDS,
   STARTED_OFFSET,
 } from './watchdog-layout.js';
 
@@ -50,10 +51,7 @@ export class Watchdog {
   /** In whole milliseconds, as the shared Int32 slot holds it. */
   private readonly stuckMs: number;
 
-  constructor(
-    stuckMs: number,
-    private readonly describeTask: (task: Task) => string,
-  ) {
+  constructor(stuckMs: number) {
     this.stuckMs = Math.min(Math.ceil(stuckMs), 0x7fffffff);
     if (thread === null) {
       thread = new Worker(new URL('./watchdog-thread.js', import.meta.url), {
@@ -80,8 +78,10 @@ export class Watchdog {
     if (slot < 0) {
       slot = nextSlot;
       nextSlot = (nextSlot + 1) % LABEL_SLOTS;
-      const { written } = encoder.encodeInto(this.describeTask(task), labelSlots[slot]);
+      // The name and the id: the thread writes `task #3 (worker)` from them.
+      const { written } = encoder.encodeInto(task.name, labelSlots[slot]);
       ints[SLOT_LABEL_LENGTHS + slot] = written;
+      ints[SLOT_TASK_IDS + slot] = task.id;
       labelled[slot] = task;
     }
     ints[SLOT_LABEL] = slot;

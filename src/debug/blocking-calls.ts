@@ -103,10 +103,12 @@ function install(): void {
       const api = `${name}.${key}`;
       const quick = quickCheck(key);
       const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-        if (depth > 0) return original.apply(this, args); // fs.readFileSync calls fs.openSync
-        if (quick === null || !quick(args)) checkCall(api, wrapper);
+        // Inside a wrapped call (fs.readFileSync calls fs.openSync), or inside the report of
+        // one (a warning written to a file goes through fs.writeSync): the call itself.
+        if (depth > 0) return original.apply(this, args);
         depth++;
         try {
+          if (quick === null || !quick(args)) checkCall(api, wrapper);
           return original.apply(this, args);
         } finally {
           depth--;

@@ -192,6 +192,28 @@ for (const style of ['async', 'generator'] as const) {
   });
 }
 
+test('a warning handler that itself blocks (a write to a file) is not reported again', async () => {
+  const warnings: Warning[] = [];
+  await run(
+    async () => {
+      await sleep(1);
+      fs.statSync(here);
+    },
+    {
+      clock: 'virtual',
+      debug: true,
+      onWarning: (w) => {
+        warnings.push(w);
+        fs.fstatSync(2); // what a synchronous write to stderr does underneath
+      },
+    },
+  );
+  assert.deepEqual(
+    warnings.map((w) => (w.kind === 'blocking-call' ? w.api : w.kind)),
+    ['fs.statSync'],
+  );
+});
+
 test('the built-ins are restored when the last run that patched them ends', async () => {
   const original = fs.readFileSync;
   await run(

@@ -58,6 +58,15 @@ export function setOperationTracker(next: OperationTracker | null): void {
   tracker = next;
 }
 
+/**
+ * @internal An operation a primitive keeps and hands out again and again (`lock.acquire()`,
+ * `queue.get()`): made by simul, not by the program, so never reported as forgotten.
+ */
+export function reusable<O extends object>(op: O): O {
+  if (tracker !== null) tracker.used(op);
+  return op;
+}
+
 /** @internal `op` is waited on, delegated to, or handed to something that will (all, race). */
 export function operationUsed(op: object): void {
   if (tracker !== null) tracker.used(op);

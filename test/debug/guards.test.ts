@@ -6,7 +6,14 @@ import fs, { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   all,
+  Barrier,
   BlockingCallError,
+  Channel,
+  Condition,
+  Event,
+  Lock,
+  Queue,
+  Semaphore,
   race,
   run,
   shield,
@@ -290,6 +297,33 @@ for (const style of ['async', 'generator'] as const) {
     assert.deepEqual(warnings, []);
   });
 }
+
+test('primitives made in a task, whose waits are never used, are not reported', async () => {
+  for (const style of ['async', 'generator'] as const) {
+    const make = (): void => {
+      new Lock();
+      new Queue();
+      new Channel();
+      new Event();
+      new Semaphore(1);
+      new Condition();
+      new Barrier(2);
+    };
+    const warnings = await warningsOf(
+      'unawaited-operation',
+      style === 'async'
+        ? async () => {
+            make();
+            await sleep(1);
+          }
+        : function* () {
+            make();
+            yield* sleep(1);
+          },
+    );
+    assert.deepEqual(warnings, [], style);
+  }
+});
 
 // --- cleanup that cannot wait -------------------------------------------------------------
 

@@ -8,7 +8,7 @@ export { run, type RunOptions } from './core/run.js';
 export { callSoon, callLater, now, type CallbackHandle } from './core/callbacks.js';
 export type { ScheduleOptions, PolicyName } from './core/schedule.js';
 export type { Instrument } from './core/instrument.js';
-export type { DebugOptions, Warning } from './core/debug-options.js';
+export type { DebugOptions, Warning, TaskRef } from './core/debug-options.js';
 
 // §3 Tasks and operations
 export { Operation } from './core/operation.js';
@@ -90,8 +90,14 @@ export {
   WorkerExitedError,
 } from './io/errors.js';
 
-// §7 Guarding the pitfalls (the part the core needs)
+// §7 Guarding the pitfalls
 export { dumpTasks } from './core/dump-tasks.js';
+export {
+  BlockingCallError,
+  Timeline,
+  type TimelineStep,
+  type TimelineTask,
+} from './debug/index.js';
 
 // §8 Deterministic testing (exploreTest, the node:test helper, is in 'simul/testing')
 export {

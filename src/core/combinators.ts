@@ -6,7 +6,7 @@
  */
 import { cancellationOf } from './errors.js';
 import { Composite } from './composite.js';
-import { isWaitable, type Operation } from './operation.js';
+import { isWaitable, operationUsed, type Operation } from './operation.js';
 import type { Waitable } from './continuation.js';
 import { Select } from './select.js';
 import { taskGroup } from './task-group.js';
@@ -47,7 +47,10 @@ function toOperations(where: string, ops: unknown): Iterable<unknown>[] {
     );
   }
   return Array.from(ops as Iterable<unknown>, (op, i) => {
-    if (isWaitable(op)) return op as unknown as Iterable<unknown>;
+    if (isWaitable(op)) {
+      operationUsed(op); // waited on by the combinator, when it is
+      return op as unknown as Iterable<unknown>;
+    }
     if (
       op !== null &&
       typeof op === 'object' &&

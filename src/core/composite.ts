@@ -6,7 +6,7 @@
  */
 import { Continuation, park, wake } from './continuation.js';
 import { Fiber, type FiberOwner } from './fiber.js';
-import { Operation } from './operation.js';
+import { Operation, operationUsed } from './operation.js';
 import type { Waitable } from './continuation.js';
 
 export class Composite<T> extends Operation<T> {
@@ -19,6 +19,7 @@ export class Composite<T> extends Operation<T> {
   }
 
   override [Symbol.iterator](): Iterator<Waitable, T, unknown> {
+    operationUsed(this);
     return this.make() as Iterator<Waitable, T, unknown>;
   }
 

@@ -24,6 +24,11 @@ export interface Waitable {
   abort(k: Continuation): void;
   /** What `k` waits on, for dumps and deadlock reports (`k` is null when none is parked). */
   describe(k: Continuation | null): string;
+  /**
+   * Who must act before parked `k` can go on, if one task must (a lock's holder), with what
+   * it holds (`Lock#2 (b)`): the edges of the wait-for graph a deadlock report follows.
+   */
+  blockedBy?(k: Continuation): { what: string; holder: WaitingTask } | null;
 }
 
 /**

@@ -81,7 +81,8 @@ function location(frame: string): string {
   return where.startsWith('async ') ? where.slice('async '.length) : where;
 }
 
-function isUserLocation(where: string): boolean {
+/** Whether `where` (`file:///app/a.js:3:9`) is in the program's code, not Node's or simul's. */
+export function isUserLocation(where: string): boolean {
   if (where.startsWith('node:') || where === '<anonymous>' || where === 'native') return false;
   if (/^index \d+$/.test(where)) return false; // at async Promise.all (index 0)
   return !ownDirs.some((dir) => where.startsWith(dir));

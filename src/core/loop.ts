@@ -33,6 +33,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from './clock.js';
+import type { Waitable } from './continuation.js';
 import { DeadlockError, StepLimitError, TaskGroupError } from './errors.js';
 import { RingQueue } from './ring-queue.js';
 import { ReadyBatch } from './ready-batch.js';
@@ -102,6 +103,17 @@ export interface LoopDebug {
   resultUnreceived(owner: StepOwner, resumed: Runnable): void;
   /** A cancel scope's body finished `overrunMs` after its deadline, out of simul's reach. */
   deadlineOverrun(owner: StepOwner, scope: string, overrunMs: number): void;
+  /**
+   * A CancelledError of cancelled scope `scope` reaches `owner`'s code: from a parked wait it
+   * interrupted (`op` null), or from `op`, which threw at once since its scope was cancelled.
+   */
+  cancelDelivered(owner: StepOwner, scope: object, op: Waitable | null): void;
+  /** A deadline scope (withTimeout, moveOnAfter) opens (+1) or closes (-1). */
+  deadlineScope(change: 1 | -1): void;
+  /** `owner` was spawned with this body (debug reports say where it is defined). */
+  taskBody(owner: StepOwner, body: object): void;
+  /** When the task was spawned (for the ages in dumps), if debug mode saw it. */
+  bornAt(owner: StepOwner): number | undefined;
 }
 
 export interface LoopConfig {
@@ -148,6 +160,8 @@ export class Loop {
   /** Tasks whose async code runs without the loop having resumed it (after a foreign await). */
   private strays: Set<StepOwner> | null = null;
   private pumping = false;
+  /** @internal How many pumps have started: debug mode times back-to-back steps with it. */
+  pumpCount = 0;
   private pumpQueued = false;
   private macrotaskArmed = false;
   private sliceStart = 0;
@@ -209,6 +223,11 @@ export class Loop {
     return this.clock.now();
   }
 
+  /** @internal Whether steps are being run by a pump now (not a step resumed on its own). */
+  get isPumping(): boolean {
+    return this.pumping;
+  }
+
   /**
    * Calls `fn(arg)` in the AsyncLocalStorage context `run` was called in: an async task's body
    * starts there, so the stores it inherits (other than simul's own) do not depend on which
@@ -259,6 +278,7 @@ export class Loop {
     this.pumpQueued = false;
     if (this.finished || this.pumping || this.inFlight !== null) return;
     this.pumping = true;
+    this.pumpCount++;
     const previous = activeLoop;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop running steps, for callbacks
     activeLoop = this;

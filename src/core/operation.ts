@@ -41,7 +41,42 @@ export function isWaitable(value: unknown): value is Waitable {
   );
 }
 
+/**
+ * Debug mode's record of the operations made in task steps and not waited on yet (a
+ * forgotten `await`): null unless a debug run is running, so that making and using an
+ * operation costs one null check otherwise.
+ */
+export interface OperationTracker {
+  made(op: object): void;
+  used(op: object): void;
+}
+
+let tracker: OperationTracker | null = null;
+
+/** @internal Set by debug runs while at least one runs (debug-options.ts). */
+export function setOperationTracker(next: OperationTracker | null): void {
+  tracker = next;
+}
+
+/**
+ * @internal An operation a primitive keeps and hands out again and again (`lock.acquire()`,
+ * `queue.get()`): made by simul, not by the program, so never reported as forgotten.
+ */
+export function reusable<O extends object>(op: O): O {
+  if (tracker !== null) tracker.used(op);
+  return op;
+}
+
+/** @internal `op` is waited on, delegated to, or handed to something that will (all, race). */
+export function operationUsed(op: object): void {
+  if (tracker !== null) tracker.used(op);
+}
+
 export abstract class Operation<T> implements Waitable {
+  constructor() {
+    if (tracker !== null) tracker.made(this);
+  }
+
   abstract readonly cancellable: boolean;
   abstract start(k: Continuation): unknown;
   abort(_k: Continuation): void {}
@@ -106,9 +141,15 @@ export class OpIterator<T> implements Iterator<Waitable, T, unknown> {
  * (level-triggered cancellation), otherwise the operation completes or parks `k`.
  */
 export function begin(op: Waitable, k: Continuation): unknown {
+  // Every wait starts here (an await, a yield*, a combinator's): the one place to note it.
+  if (tracker !== null) tracker.used(op);
   if (op.cancellable) {
     const cancelled = cancelledScope(k.scope);
-    if (cancelled !== null) throw new CancelledError(cancelled.cancelReason);
+    if (cancelled !== null) {
+      const debug = k.task.loop.debug;
+      if (debug !== null) debug.cancelDelivered(k.task, cancelled, op);
+      throw new CancelledError(cancelled.cancelReason);
+    }
   }
   return op.start(k);
 }

@@ -10,7 +10,7 @@ import { getActiveLoop, Loop } from './loop.js';
 import { createPolicy, type ScheduleOptions } from './schedule.js';
 import { checkBody } from './body.js';
 import { startTask, type BodyValue, type Task } from './task.js';
-import { dumpTree } from './dump.js';
+import { dumpTree, waitForCycle } from './dump.js';
 import { checkInteger, checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 import { DebugMonitor, type DebugOptions, type Warning } from './debug-options.js';
 
@@ -19,7 +19,7 @@ export interface RunOptions {
   clock?: 'real' | 'virtual';
   /** Which ready task runs next: 'fifo' (default), 'random' or 'pct', with a seed. */
   schedule?: ScheduleOptions;
-  /** Slow-step warnings (see DebugOptions). */
+  /** Slow and stuck steps, blocking calls, forgotten awaits... (see DebugOptions). */
   debug?: boolean | DebugOptions;
   /** Where debug warnings go (default: stderr). */
   onWarning?: (warning: Warning) => void;
@@ -101,8 +101,11 @@ export function startRun<B extends () => unknown>(
       ? Infinity
       : checkInteger(fn, 'options.maxSteps', options.maxSteps, 1);
   const debug = DebugMonitor.create(fn, options.debug, options.onWarning);
-  const all = debug === null ? instruments : [...instruments, debug];
-  const monitor = all.length > 0 ? new InstrumentMonitor(all) : null;
+  // Debug mode alone watches the steps directly, not through the instruments' dispatch.
+  const monitor =
+    instruments.length === 0
+      ? debug
+      : new InstrumentMonitor(debug === null ? instruments : [...instruments, debug]);
   let root: Task | null = null;
   const loop: Loop = new Loop({
     clock: clock === 'virtual' ? new VirtualClock() : new RealClock(),
@@ -110,15 +113,30 @@ export function startRun<B extends () => unknown>(
     monitor,
     debug,
     handleSignals: options.handleSignals ?? false,
-    describe: (): string => dumpTree(root as Task, loop.now()),
+    describe: (): string => {
+      const dump = dumpTree(root as Task, loop.now(), debug);
+      const cycle = waitForCycle(root as Task);
+      return cycle === null ? dump : `${dump}\nwait-for cycle: ${cycle}`;
+    },
     maxSteps,
   });
-  if (monitor !== null) monitor.loop = loop;
+  if (monitor instanceof InstrumentMonitor) monitor.loop = loop;
   const settled = loop.start<BodyValue<ReturnType<B>>>(() => root as Task);
   root = startTask(loop, main, options.name ?? (main.name || 'main'), null, null, null);
   if (debug !== null) {
-    const detach = debug.attach();
-    settled.then(detach, detach);
+    const detach = debug.attach(loop, () => root as Task);
+    // The run settles after its debug tooling has stopped and reported (the operations
+    // never waited on), so a caller never sees warnings arrive after `run` returned.
+    return settled.then(
+      (value) => {
+        detach();
+        return value;
+      },
+      (error: unknown) => {
+        detach();
+        throw error;
+      },
+    );
   }
   return settled;
 }

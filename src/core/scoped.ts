@@ -47,6 +47,8 @@ function* scoped(
     scope.timer = task.loop.addTimer(ms, expireScope, scope);
   }
   fiber.scope = scope;
+  const debug = ms === null ? null : task.loop.debug;
+  if (debug !== null) debug.deadlineScope(1); // debug mode notes await sites in deadline scopes
   try {
     const value = yield* runBody(where, body, task, scope);
     const overrunMs = task.loop.now() - scope.deadline;
@@ -66,6 +68,7 @@ function* scoped(
     }
     throw error;
   } finally {
+    if (debug !== null) debug.deadlineScope(-1);
     fiber.scope = outer;
     if (scope.timer !== null) task.loop.removeTimer(scope.timer);
     scope.timer = null;

@@ -7,7 +7,7 @@
  * second gets an entry (and iterator) of its own.
  */
 import { Continuation, wake, park, PENDING } from './continuation.js';
-import { Operation, OpIterator, returnResult, yieldResult } from './operation.js';
+import { Operation, OpIterator, operationUsed, returnResult, yieldResult } from './operation.js';
 import type { TimerEntry } from './timer-heap.js';
 import type { Waitable } from './continuation.js';
 import { checkMs } from './validate.js';
@@ -62,6 +62,7 @@ class Sleep extends Operation<void> implements TimerEntry, Iterator<Waitable, vo
     if (this.ms === 0) return yieldNowOp.start(k);
     const free = this.index === IDLE || this.index === YIELDED;
     const entry = free ? this : new Sleep(this.ms);
+    if (!free) operationUsed(entry); // a timer entry of this sleep, not an operation of its own
     entry.waiter = k;
     k.task.loop.addEntry(entry, this.ms);
     return park(k, this, entry);

@@ -219,7 +219,10 @@ export class Task<T = unknown>
         const on = k.waitingOn;
         if (on !== null && on.cancellable) {
           const cancelled = cancelledScope(k.scope);
-          if (cancelled !== null) interrupt(k, new CancelledError(cancelled.cancelReason));
+          if (cancelled !== null) {
+            this.loop.debug?.cancelDelivered(task, cancelled, null);
+            interrupt(k, new CancelledError(cancelled.cancelReason));
+          }
         }
       }
       task.abortSignals();
@@ -608,6 +611,7 @@ export function startTask(
   );
   if (!isGeneratorFunction(body) && inAsyncCode()) task.inheritContext();
   if (!loop.fifo) loop.policy.taskCreated(task);
+  if (loop.debug !== null) loop.debug.taskBody(task, body);
   if (loop.monitor !== null) loop.monitor.taskSpawned(task);
   loop.enqueue(task);
   return task;

@@ -9,7 +9,7 @@
  * come, the virtual clock reports the deadlock with the barrier's count.)
  */
 import type { Continuation } from '../core/continuation.js';
-import { Operation } from '../core/operation.js';
+import { Operation, reusable } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
 import { checkInteger } from '../core/validate.js';
 import { Primitive, type PrimitiveOptions } from './primitive.js';
@@ -63,7 +63,7 @@ export class Barrier extends Primitive {
   /** @internal The tasks that have arrived in this round. */
   readonly lot = new ParkingLot();
   private generation = 0;
-  private readonly waitOp = new WaitBarrier(this);
+  private readonly waitOp = reusable(new WaitBarrier(this));
 
   constructor(n: number, options?: BarrierOptions) {
     super('Barrier', 'Barrier(n, options)', options);

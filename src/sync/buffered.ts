@@ -23,7 +23,7 @@ import type { Continuation } from '../core/continuation.js';
 import { taskOf, type Task } from '../core/task.js';
 import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { Composite } from '../core/composite.js';
-import { Operation } from '../core/operation.js';
+import { Operation, reusable } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
 import { RingQueue } from '../core/ring-queue.js';
 import { runningFiber } from '../core/scoped.js';
@@ -136,8 +136,8 @@ export abstract class Buffered<T> extends Primitive {
     this.items = new RingQueue<T>(
       capacity < 16 ? 16 : capacity < 1024 ? nextPowerOfTwo(capacity) : 1024,
     );
-    this.getOp = new Get(this, GET);
-    this.nextOp = new Get(this, NEXT) as Operation<IteratorResult<T, undefined>>;
+    this.getOp = reusable(new Get(this, GET));
+    this.nextOp = reusable(new Get(this, NEXT)) as Operation<IteratorResult<T, undefined>>;
   }
 
   /** Whether `close()` was called (buffered items may still be there to get). */

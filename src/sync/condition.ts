@@ -16,7 +16,7 @@ import type { Continuation } from '../core/continuation.js';
 import { currentContext, requireContext } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { Composite } from '../core/composite.js';
-import { Operation } from '../core/operation.js';
+import { Operation, reusable } from '../core/operation.js';
 import { ParkingLot, LotNode } from '../core/parking-lot.js';
 import { runningFiber } from '../core/scoped.js';
 import { taskOf, type BodyValue, type Task } from '../core/task.js';
@@ -101,8 +101,8 @@ export class Condition extends Primitive {
   readonly lock: Lock;
   /** @internal Waiters not notified yet. */
   readonly lot = new ParkingLot();
-  private readonly waitOp = new WaitNotified(this);
-  private readonly reacquireOp = new Reacquire(this);
+  private readonly waitOp = reusable(new WaitNotified(this));
+  private readonly reacquireOp = reusable(new Reacquire(this));
 
   constructor(lock?: Lock, options?: ConditionOptions) {
     super('Condition', 'Condition(lock, options)', options);

@@ -8,7 +8,7 @@
  */
 import type { Continuation } from '../core/continuation.js';
 import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
-import { Operation } from '../core/operation.js';
+import { Operation, reusable } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
 import { Primitive, type PrimitiveOptions } from './primitive.js';
 
@@ -54,7 +54,7 @@ export class Event extends Primitive {
   private flag = false;
   /** @internal */
   readonly lot = new ParkingLot();
-  private readonly waitOp = new WaitEvent(this);
+  private readonly waitOp = reusable(new WaitEvent(this));
 
   constructor(options?: EventOptions) {
     super('Event', 'Event(options)', options);

@@ -16,7 +16,7 @@ import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { currentContext, requireContext } from '../core/context.js';
 import { InvalidStateError } from '../core/errors.js';
 import { Composite } from '../core/composite.js';
-import { Operation } from '../core/operation.js';
+import { Operation, reusable } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
 import { taskOf, type BodyValue, type Task } from '../core/task.js';
 import { runningFiber } from '../core/scoped.js';
@@ -67,6 +67,10 @@ class Acquire extends ImmediateOperation<void> {
   describe(k: Continuation | null): string {
     return this.lock.describeWait(k);
   }
+  blockedBy(k: Continuation): { what: string; holder: Task } | null {
+    const owner = this.lock.owner;
+    return owner === null ? null : { what: this.lock.describeIn(k), holder: owner };
+  }
 }
 
 /**
@@ -90,7 +94,7 @@ export class Lock extends Primitive {
   owner: Task | null = null;
   /** @internal The tasks waiting for it, first come first served. */
   readonly lot = new ParkingLot();
-  private readonly acquireOp = new Acquire(this);
+  private readonly acquireOp = reusable(new Acquire(this));
 
   constructor(options?: LockOptions) {
     super('Lock', 'Lock(options)', options);

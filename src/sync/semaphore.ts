@@ -12,7 +12,7 @@ import type { Continuation } from '../core/continuation.js';
 import { ImmediateOperation, NOT_NOW, type PENDING } from './immediate.js';
 import { InvalidStateError } from '../core/errors.js';
 import { Composite } from '../core/composite.js';
-import { Operation } from '../core/operation.js';
+import { Operation, reusable } from '../core/operation.js';
 import { ParkingLot } from '../core/parking-lot.js';
 import type { BodyValue } from '../core/task.js';
 import { runningFiber } from '../core/scoped.js';
@@ -75,7 +75,7 @@ export class Semaphore extends Primitive {
   /** @internal The tasks waiting for a permit. */
   readonly lot = new ParkingLot();
   private readonly max: number;
-  private readonly acquireOp = new AcquirePermit(this);
+  private readonly acquireOp = reusable(new AcquirePermit(this));
 
   constructor(n: number, options?: SemaphoreOptions) {
     super('Semaphore', 'Semaphore(n, options)', options, SEMAPHORE_KEYS);

@@ -265,7 +265,10 @@ test('debug reports a step that holds the loop longer than slowStepMs', async ()
     { debug: { slowStepMs: 10 }, onWarning: (w) => warnings.push(w.message) },
   );
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /task #1 \(hog\) held the loop for \d+\.\d ms/);
+  assert.match(
+    warnings[0],
+    /task #1 \(hog\), body at \S+loop\.test\.js:\d+:\d+ held the loop for \d+\.\d ms/,
+  );
 });
 
 test('a sleep longer than setTimeout allows (24.8 days) arms one capped host timer', async () => {

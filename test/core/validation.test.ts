@@ -69,8 +69,16 @@ test('run validates main and its options', () => {
     /options\.debug\.slowStepMs must be a finite number >= 0, got -5/,
   );
   assert.throws(
-    () => run(fn, { debug: { blockingCalls: 'warn' } }),
-    /blockingCalls "warn" is not available/,
+    () => run(fn, { debug: { blockingCalls: 'loud' as never } }),
+    /options\.debug\.blockingCalls must be one of 'off', 'warn', 'throw', got "loud"/,
+  );
+  assert.throws(
+    () => run(fn, { debug: { stuckMs: Infinity } }),
+    /options\.debug\.stuckMs must be a finite number >= 0, got Infinity/,
+  );
+  assert.throws(
+    () => run(fn, { debug: { allowBlocking: 'fs.*' as never } }),
+    /options\.debug\.allowBlocking must be an array of names like 'fs\.readFileSync' or 'fs\.\*', got "fs\.\*"/,
   );
   assert.throws(
     () => run(async function* () {} as never),
@@ -250,14 +258,6 @@ test('spawn, g.spawn and g.start reject an unknown option', async () => {
         message: 'g.start(body, options): unknown option "NAME"; did you mean "name"?',
       });
     });
-  });
-});
-
-test('debug.stuckMs is refused as not available yet, not as a typo', () => {
-  assert.throws(() => run(fn, { debug: { stuckMs: 500 } as never }), {
-    name: 'RangeError',
-    message:
-      'run: options.debug.stuckMs is not available in this version (there is no watchdog yet)',
   });
 });
 

@@ -92,3 +92,7 @@ export {
 
 // §7 Guarding the pitfalls (the part the core needs)
 export { dumpTasks } from './core/dump-tasks.js';
+
+// §9 Scale-out
+export { cluster } from './cluster/cluster.js';
+export type { ClusterOptions, RestartOptions, CrashLoopOptions } from './cluster/options.js';

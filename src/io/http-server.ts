@@ -15,6 +15,7 @@ import type { Operation } from '../core/operation.js';
 import { fromCallback } from '../core/foreign.js';
 import { checkBody } from '../core/body.js';
 import { Server, checkServerOptions, type HandlerFailure, type OnError } from './server.js';
+import { bindOptions } from './server-registry.js';
 import { checkPositiveInteger } from './validate.js';
 
 /** Options of `serveHttp`. */
@@ -167,7 +168,7 @@ export function serveHttp(options: ServeHttpOptions, handler: HttpHandler): Oper
   return server.start((s, done) => {
     const onListenError = (error: Error): void => done(error);
     s.once('error', onListenError);
-    s.listen({ port, host, backlog: options.backlog }, () => {
+    s.listen({ port, host, backlog: options.backlog, ...bindOptions() }, () => {
       s.off('error', onListenError);
       done();
     });

@@ -28,6 +28,7 @@ import { cancellationOf } from '../core/errors.js';
 import type { Task } from '../core/task.js';
 import { Event } from '../sync/event.js';
 import { checkMs, checkOptions, show } from './validate.js';
+import { serverClosed, serverListening } from './server-registry.js';
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;
 
@@ -185,6 +186,7 @@ export abstract class Server {
         server.listening = true;
         server.bound = server.netServer.address() as AddressInfo;
         server.netServer.on('error', (error) => server.reportServerError(error));
+        serverListening(server);
         resolve(server);
         yield* server.closeRequested.wait();
         server.stopAccepting();
@@ -205,6 +207,7 @@ export abstract class Server {
       server.forceClose();
       server.finished.set();
       server.group = null;
+      serverClosed(server);
     }
   }
 

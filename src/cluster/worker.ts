@@ -1,0 +1,98 @@
+/**
+ * A worker process of the cluster: runs `main` as the root of its own simul loop, and
+ * answers the primary.
+ *
+ * - Drain (the primary's `drain` message): every server of the process closes at once (it
+ *   stops accepting; requests it accepted run on for up to `graceMs`), then the root task is
+ *   cancelled, so whatever else `main` runs stops too and its `finally` blocks run. A worker
+ *   that drained cleanly exits 0. Cancelling the root first would cancel the handlers at
+ *   once: the servers' own graceful close is what gives them their grace period.
+ * - Failure: `main` throws (at start-up or later) → the error goes to the primary as text,
+ *   for its report, and the worker exits 1.
+ * - The primary is gone (its IPC channel closed, even after a SIGKILL) → exit at once: a
+ *   worker without its primary is an orphan nobody would stop.
+ * - SIGINT is ignored: Ctrl-C reaches the whole process group, and the primary drains the
+ *   workers itself. SIGTERM sent to the worker alone drains it (the primary replaces it).
+ */
+import process from 'node:process';
+import { run } from '../core/run.js';
+import { all } from '../core/combinators.js';
+import { taskGroup } from '../core/task-group.js';
+import { formatError } from '../core/error-report.js';
+import { Event } from '../sync/event.js';
+import { onServerListening, openServers, setBindDefaults } from '../io/server-registry.js';
+import { isDrainMessage, type WorkerMessage } from './messages.js';
+import type { ResolvedClusterOptions } from './options.js';
+
+/** Runs `main` in this worker until it ends or is drained, then exits the process. */
+export async function runWorker(
+  main: () => unknown,
+  options: ResolvedClusterOptions,
+): Promise<never> {
+  if (options.reusePort) setBindDefaults({ reusePort: true });
+  const stopListening = onServerListening(() => void send({ simul: 'listening' }));
+  process.once('disconnect', () => process.exit(1));
+  process.on('SIGINT', ignore);
+
+  let drainRequested: Event | null = null;
+  let drainBeforeStart = false;
+  const drain = (): void => {
+    if (drainRequested === null) drainBeforeStart = true;
+    else drainRequested.set();
+  };
+  process.on('message', (message) => {
+    if (isDrainMessage(message)) drain();
+  });
+  process.on('SIGTERM', drain);
+
+  let status = 0;
+  try {
+    await run(
+      () =>
+        taskGroup(async (g) => {
+          drainRequested = new Event({ name: 'cluster drain requested' });
+          if (drainBeforeStart) drainRequested.set();
+          const requested = drainRequested;
+          g.spawn(
+            async () => {
+              await requested.wait();
+              // Servers first: they stop accepting now and give their handlers graceMs.
+              await all(openServers().map((server) => server.close({ graceMs: options.graceMs })));
+              g.cancel('the cluster is draining');
+            },
+            { name: 'cluster drain' },
+          );
+          await g.spawn(main, { name: main.name || 'main' });
+          g.cancel('main has ended');
+        }),
+      { name: 'cluster worker' },
+    );
+  } catch (error) {
+    status = 1;
+    const text = report(error);
+    process.stderr.write(`${text}\n`);
+    await send({ simul: 'fatal', error: text });
+  } finally {
+    stopListening();
+  }
+  process.exit(status);
+}
+
+/** Sends `message` to the primary; resolves once it is written (so exiting loses nothing). */
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    // The channel may be gone already (the primary died): then there is no one to tell.
+    if (!process.connected || process.send === undefined) resolve();
+    else process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+function ignore(): void {}
+
+function report(error: unknown): string {
+  try {
+    return formatError(error);
+  } catch {
+    return String(error);
+  }
+}

@@ -70,20 +70,21 @@ export async function runWorker(
   } catch (error) {
     status = 1;
     const text = report(error);
-    process.stderr.write(`${text}\n`);
-    await send({ simul: 'fatal', error: text });
+    // The primary prints it, with the worker's name; print it here only if it cannot.
+    if (!(await send({ simul: 'fatal', error: text }))) process.stderr.write(`${text}\n`);
   } finally {
     stopListening();
   }
   process.exit(status);
 }
 
-/** Sends `message` to the primary; resolves once it is written (so exiting loses nothing). */
-function send(message: WorkerMessage): Promise<void> {
+/** Sends `message` to the primary; resolves once it is written (so exiting loses nothing),
+ *  with false if it could not be sent. */
+function send(message: WorkerMessage): Promise<boolean> {
   return new Promise((resolve) => {
     // The channel may be gone already (the primary died): then there is no one to tell.
-    if (!process.connected || process.send === undefined) resolve();
-    else process.send(message, undefined, {}, () => resolve());
+    if (!process.connected || process.send === undefined) resolve(false);
+    else process.send(message, undefined, {}, (error) => resolve(error === null));
   });
 }
 

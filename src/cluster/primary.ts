@@ -229,7 +229,9 @@ export class Primary {
         await moveOnAfter(limit, () => record.exited.wait());
         if (!record.exited.isSet()) {
           this.drainFailed = true;
-          log(`worker ${record.id} (pid ${record.pid}) did not exit within ${limit} ms; killing it`);
+          log(
+            `worker ${record.id} (pid ${record.pid}) did not exit within ${limit} ms; killing it`,
+          );
           record.worker.process.kill('SIGKILL');
           await record.exited.wait();
         }

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const fixture = fileURLToPath(new URL('./fixtures/app.js', import.meta.url));
 export const bin = fileURLToPath(new URL('../../bin/simul.js', import.meta.url));
 
-/** A running primary: its output so far, and ways to wait for a line of it. */
-export class Primary {
+/** A running program (a cluster primary, nginx): its output so far, and ways to wait for a line of it. */
+export class Program {
   stdout = '';
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -79,25 +79,29 @@ export class Primary {
 }
 
 /** Starts the test fixture as a cluster primary, with `env` on top of this process's. */
-export function startFixture(env: Record<string, string>): Primary {
+export function startFixture(env: Record<string, string>): Program {
   const child = spawn(process.execPath, [fixture], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Primary(child);
+  return new Program(child);
 }
 
 /** Starts `simul serve ...args`. */
-export function startServe(args: string[], env: Record<string, string> = {}): Primary {
+export function startServe(args: string[], env: Record<string, string> = {}): Program {
   const child = spawn(process.execPath, [bin, 'serve', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Primary(child);
+  return new Program(child);
 }
 
 /** A GET on a fresh connection (no keep-alive, so each request is a new accept). */
-export function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
+export function get(
+  port: number,
+  path = '/',
+  timeoutMs = 20_000,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       let body = '';
@@ -106,7 +110,9 @@ export function get(port: number, path = '/'): Promise<{ status: number; body: s
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.setTimeout(20_000, () => req.destroy(new Error(`GET ${path}: no answer within 20 s`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)),
+    );
   });
 }
 

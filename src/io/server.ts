@@ -136,6 +136,11 @@ export abstract class Server {
     return undefined;
   }
 
+  /** @internal Whether the server task still runs (closing or not): handlers can be spawned. */
+  protected get running(): boolean {
+    return this.group !== null && !this.finished.isSet();
+  }
+
   /** @internal Whether a new connection may get a handler task. */
   protected get accepting(): boolean {
     return this.group !== null && !this.closing && !this.finished.isSet();

@@ -8,6 +8,22 @@ export interface DrainMessage {
   simul: 'drain';
 }
 
+/**
+ * Worker → primary, when it is about to exit: the primary answers `exit`. node:cluster's
+ * round-robin hands connections over on this same channel, in order: once the answer is in,
+ * every connection handed to the worker before the primary heard that its servers closed has
+ * reached it (and was refused back to the primary, which gives it to another worker). Without
+ * the handshake, a connection in the pipe when the worker exits is lost, and its client hangs.
+ */
+export interface ExitingMessage {
+  simul: 'exiting';
+}
+
+/** Primary → worker: the answer to `exiting`. */
+export interface ExitMessage {
+  simul: 'exit';
+}
+
 /** Worker → primary: a server of this worker listens (also sent with reusePort, where
  *  node:cluster's own 'listening' event does not fire). */
 export interface ListeningMessage {
@@ -20,10 +36,14 @@ export interface FatalMessage {
   error: string;
 }
 
-export type WorkerMessage = ListeningMessage | FatalMessage;
+export type WorkerMessage = ListeningMessage | FatalMessage | ExitingMessage;
 
 export function isDrainMessage(message: unknown): message is DrainMessage {
   return (message as DrainMessage | null)?.simul === 'drain';
+}
+
+export function isExitMessage(message: unknown): message is ExitMessage {
+  return (message as ExitMessage | null)?.simul === 'exit';
 }
 
 export function isWorkerMessage(message: unknown): message is WorkerMessage {
@@ -31,6 +51,8 @@ export function isWorkerMessage(message: unknown): message is WorkerMessage {
   return (
     typeof m === 'object' &&
     m !== null &&
-    (m.simul === 'listening' || (m.simul === 'fatal' && typeof m.error === 'string'))
+    (m.simul === 'listening' ||
+      m.simul === 'exiting' ||
+      (m.simul === 'fatal' && typeof m.error === 'string'))
   );
 }

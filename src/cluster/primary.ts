@@ -18,7 +18,7 @@ import type { Task } from '../core/task.js';
 import { Event } from '../sync/event.js';
 import { restartDelay } from './backoff.js';
 import { CrashWindow } from './crash-window.js';
-import { isWorkerMessage, type DrainMessage } from './messages.js';
+import { isWorkerMessage, type DrainMessage, type ExitMessage } from './messages.js';
 import type { ResolvedClusterOptions } from './options.js';
 import { rollingRestart } from './rolling-restart.js';
 
@@ -128,7 +128,10 @@ export class Primary {
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
       if (message.simul === 'listening') ready();
-      else record.lastError = message.error;
+      else if (message.simul === 'exiting') {
+        const exit: ExitMessage = { simul: 'exit' };
+        if (worker.isConnected()) worker.send(exit);
+      } else record.lastError = message.error;
     });
     // A send to a worker that just died fails with EPIPE: its exit is handled below.
     worker.on('error', () => {});

@@ -9,6 +9,8 @@
  *   once: the servers' own graceful close is what gives them their grace period.
  * - Failure: `main` throws (at start-up or later) → the error goes to the primary as text,
  *   for its report, and the worker exits 1.
+ * - Before exiting, either way, it shakes hands with the primary (see ExitingMessage), so no
+ *   connection node:cluster was handing over is left in the pipe.
  * - The primary is gone (its IPC channel closed, even after a SIGKILL) → exit at once: a
  *   worker without its primary is an orphan nobody would stop.
  * - SIGINT is ignored: Ctrl-C reaches the whole process group, and the primary drains the
@@ -21,7 +23,7 @@ import { taskGroup } from '../core/task-group.js';
 import { formatError } from '../core/error-report.js';
 import { Event } from '../sync/event.js';
 import { onServerListening, openServers, setBindDefaults } from '../io/server-registry.js';
-import { isDrainMessage, type WorkerMessage } from './messages.js';
+import { isDrainMessage, isExitMessage, type WorkerMessage } from './messages.js';
 import type { ResolvedClusterOptions } from './options.js';
 
 /** Runs `main` in this worker until it ends or is drained, then exits the process. */
@@ -75,7 +77,32 @@ export async function runWorker(
   } finally {
     stopListening();
   }
+  await lastWord();
   process.exit(status);
+}
+
+/** How long a worker waits for the primary's answer to `exiting` (it may be gone). */
+const LAST_WORD_MS = 2000;
+
+/** The exit handshake (see ExitingMessage): resolves once the primary has answered. */
+function lastWord(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      process.off('disconnect', done);
+      resolve();
+    };
+    const onMessage = (message: unknown): void => {
+      if (isExitMessage(message)) done();
+    };
+    const timer = setTimeout(done, LAST_WORD_MS);
+    process.on('message', onMessage);
+    process.once('disconnect', done);
+    void send({ simul: 'exiting' }).then((sent) => {
+      if (!sent) done();
+    });
+  });
 }
 
 /** Sends `message` to the primary; resolves once it is written (so exiting loses nothing),

@@ -9,6 +9,15 @@ export interface DrainMessage {
 }
 
 /**
+ * Worker → primary: it listens for the primary's messages now. A message sent to a worker
+ * before that (while it still loads its modules) would be lost, so the primary holds a drain
+ * until it has heard this.
+ */
+export interface ReadyMessage {
+  simul: 'ready';
+}
+
+/**
  * Worker → primary, when it is about to exit: the primary answers `exit`. node:cluster's
  * round-robin hands connections over on this same channel, in order: once the answer is in,
  * every connection handed to the worker before the primary heard that its servers closed has
@@ -36,7 +45,7 @@ export interface FatalMessage {
   error: string;
 }
 
-export type WorkerMessage = ListeningMessage | FatalMessage | ExitingMessage;
+export type WorkerMessage = ReadyMessage | ListeningMessage | FatalMessage | ExitingMessage;
 
 export function isDrainMessage(message: unknown): message is DrainMessage {
   return (message as DrainMessage | null)?.simul === 'drain';
@@ -51,7 +60,8 @@ export function isWorkerMessage(message: unknown): message is WorkerMessage {
   return (
     typeof m === 'object' &&
     m !== null &&
-    (m.simul === 'listening' ||
+    (m.simul === 'ready' ||
+      m.simul === 'listening' ||
       m.simul === 'exiting' ||
       (m.simul === 'fatal' && typeof m.error === 'string'))
   );

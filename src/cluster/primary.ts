@@ -13,6 +13,7 @@ import process from 'node:process';
 import { run } from '../core/run.js';
 import { sleep } from '../core/sleep.js';
 import { moveOnAfter } from '../core/scoped.js';
+import { race } from '../core/combinators.js';
 import { taskGroup, type TaskGroup } from '../core/task-group.js';
 import type { Task } from '../core/task.js';
 import { Event } from '../sync/event.js';
@@ -36,6 +37,8 @@ export interface WorkerRecord {
   /** node:cluster's id: 1, 2, ... in fork order, never reused. */
   readonly id: number;
   readonly pid: number;
+  /** Set once the worker listens for the primary's messages. */
+  readonly ready: Event;
   /** Set once a server of the worker listens. */
   readonly listening: Event;
   /** Set once the process has exited (and its last message has been read). */
@@ -112,6 +115,7 @@ export class Primary {
       worker,
       id: worker.id,
       pid: worker.process.pid ?? -1,
+      ready: new Event({ name: `worker ${worker.id} ready` }),
       listening: new Event({ name: `worker ${worker.id} listening` }),
       exited: new Event({ name: `worker ${worker.id} exited` }),
       draining: false,
@@ -127,7 +131,8 @@ export class Primary {
     worker.on('listening', ready);
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
-      if (message.simul === 'listening') ready();
+      if (message.simul === 'ready') record.ready.set();
+      else if (message.simul === 'listening') ready();
       else if (message.simul === 'exiting') {
         const exit: ExitMessage = { simul: 'exit' };
         if (worker.isConnected()) worker.send(exit);
@@ -224,12 +229,16 @@ export class Primary {
   drain(record: WorkerRecord): void {
     if (record.draining || record.exited.isSet()) return;
     record.draining = true;
-    const message: DrainMessage = { simul: 'drain' };
-    if (record.worker.isConnected()) record.worker.send(message);
     const limit = this.options.graceMs + DRAIN_MARGIN_MS;
     (this.group as TaskGroup).spawn(
       async () => {
-        await moveOnAfter(limit, () => record.exited.wait());
+        await moveOnAfter(limit, async () => {
+          // A worker still loading its modules would not hear the message yet.
+          await race([record.ready.wait(), record.exited.wait()]);
+          const message: DrainMessage = { simul: 'drain' };
+          if (record.worker.isConnected()) record.worker.send(message);
+          await record.exited.wait();
+        });
         if (!record.exited.isSet()) {
           this.drainFailed = true;
           log(

@@ -46,6 +46,7 @@ export async function runWorker(
     if (isDrainMessage(message)) drain();
   });
   process.on('SIGTERM', drain);
+  void send({ simul: 'ready' });
 
   let status = 0;
   try {

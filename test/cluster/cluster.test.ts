@@ -151,6 +151,16 @@ describe('cluster', { concurrency: 3 }, () => {
     });
   });
 
+  test('SIGTERM while the workers still start up drains them too, and exits 0', async () => {
+    await withCluster({ WORKERS: '2', GRACE_MS: '1000' }, async (primary) => {
+      await primary.waitFor(/starting 2 workers/);
+      primary.child.kill('SIGTERM');
+      const { code } = await primary.exited;
+      assert.equal(code, 0, primary.output);
+      assert.doesNotMatch(primary.stderr, /did not exit|killing/);
+    });
+  });
+
   test('workers exit when the primary is killed with SIGKILL (no orphans)', async () => {
     await withCluster({ WORKERS: '2' }, async (primary) => {
       const { pids } = await primary.listening(2);

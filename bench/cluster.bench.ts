@@ -1,15 +1,18 @@
 /**
- * One process per core (issue 10): a handler doing ~2 ms of CPU work per request, served by
+ * One process per core (issue 10): a handler doing ~2 ms of CPU work per request (a fixed
+ * number of loop iterations, calibrated at start: the same work whatever the load), served by
  * `cluster` with 2 workers against 1 worker, and by one process that sends the work to
  * `toThread`. Load comes from autocannon in a separate process (on the same 2 cores: it takes
  * its share of CPU, and the report says so). The modes alternate, three rounds; the best run
  * of each counts. Target: 2 workers >= 1.7x the throughput of 1 worker.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { quick, ratio, table } from './harness.js';
+import { calibrate } from './cluster-job.js';
 
 const APP = new URL('./cluster-app.js', import.meta.url);
 const LOAD = new URL('./io-http-load.js', import.meta.url);
@@ -23,7 +26,32 @@ interface Result {
   rate: number;
   p99: number;
   errors: number;
+  /** CPU time the server's processes got during the load, per second of it: cores used. */
+  cores: number;
 }
+
+/** The process and its children (the cluster's workers). */
+function tree(pid: number): number[] {
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout;
+  return [pid, ...children.split('\n').filter(Boolean).map(Number)];
+}
+
+/** CPU seconds (user + system, every thread) used so far by each process of `pids`. */
+function cpuSeconds(pids: number[]): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS);
+    } catch {
+      // Gone, or not Linux: the column reads "n/a".
+    }
+  }
+  return used;
+}
+
+const TICKS = 100; // USER_HZ on Linux
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,16 +84,29 @@ async function ready(port: number, server: ChildProcess): Promise<void> {
   for (let i = 0; i < 20; i++) await answers(port);
 }
 
+const WORK_MS = 2;
+const iterations = calibrate(WORK_MS);
+
 async function once(mode: Mode): Promise<Result> {
   const port = await freePort();
-  const server = fork(APP, [mode, String(port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const server = fork(APP, [mode, String(port), String(iterations)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   try {
     await ready(port, server);
+    const pids = tree(server.pid as number);
+    const before = cpuSeconds(pids);
+    const start = performance.now();
     const load = fork(LOAD, [String(port), String(connections), String(seconds)]);
-    return await new Promise<Result>((resolve, reject) => {
+    const result = await new Promise<Omit<Result, 'cores'>>((resolve, reject) => {
       load.on('message', (m) => resolve(m as Result));
       load.on('exit', (code) => reject(new Error(`load exited (${code}) before answering`)));
     });
+    const elapsed = (performance.now() - start) / 1000;
+    const after = cpuSeconds(pids);
+    let used = 0;
+    for (const [pid, seconds] of after) used += seconds - (before.get(pid) ?? seconds);
+    return { ...result, cores: after.size > 0 ? used / elapsed : NaN };
   } finally {
     // The cluster's workers follow their primary (IPC disconnect).
     server.kill('SIGKILL');
@@ -96,6 +137,7 @@ const row = (name: string, r: Result, vs: string) => [
   `${r.p99} ms`,
   r.errors,
   vs,
+  Number.isNaN(r.cores) ? 'n/a' : r.cores.toFixed(2),
   runs[name.startsWith('cluster, 1') ? '1' : name.startsWith('cluster, 2') ? '2' : 'thread']
     .map((x) => Math.round(x.rate))
     .join(', '),
@@ -104,13 +146,24 @@ console.log(
   [
     '## Scale-out: cluster workers vs one process (2 ms of CPU per request)',
     '',
-    `A handler that burns ${2} ms of CPU per request; autocannon (a separate process, on the ` +
+    `A handler that does ${WORK_MS} ms of CPU work per request (${iterations.toLocaleString('en')} ` +
+      'iterations of a loop, the fastest of 15 timings here); autocannon (a separate process, on the ' +
       `same ${os.availableParallelism()} cores) with ${connections} connections, ${seconds} s per run; ` +
       `the modes alternate, ${rounds} rounds, best run of each. Target: 2 workers >= 1.7x 1 worker. ` +
-      `Load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.`,
+      `Load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after. ` +
+      '"Cores the server got": CPU time of the server\'s processes (primary, workers, threads) ' +
+      'during the load, per second of it (from /proc): what the machine let it use.',
     '',
     table(
-      ['', 'requests/s', 'p99 latency', 'errors', 'x vs 1 worker', 'every run (req/s)'],
+      [
+        '',
+        'requests/s',
+        'p99 latency',
+        'errors',
+        'x vs 1 worker',
+        'cores the server got',
+        'every run (req/s)',
+      ],
       [
         row('cluster, 1 worker', one, '1.00x'),
         row(

@@ -138,6 +138,7 @@ const row = (name: string, r: Result, vs: string) => [
   r.errors,
   vs,
   Number.isNaN(r.cores) ? 'n/a' : r.cores.toFixed(2),
+  Number.isNaN(r.cores) ? 'n/a' : Math.round(r.rate / r.cores).toLocaleString('en'),
   runs[name.startsWith('cluster, 1') ? '1' : name.startsWith('cluster, 2') ? '2' : 'thread']
     .map((x) => Math.round(x.rate))
     .join(', '),
@@ -152,7 +153,8 @@ console.log(
       `the modes alternate, ${rounds} rounds, best run of each. Target: 2 workers >= 1.7x 1 worker. ` +
       `Load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after. ` +
       '"Cores the server got": CPU time of the server\'s processes (primary, workers, threads) ' +
-      'during the load, per second of it (from /proc): what the machine let it use.',
+      'during the load, per second of it (from /proc): what the machine let it use; the ' +
+      'speed-up of 2 workers can only show when the machine has a second core to give.',
     '',
     table(
       [
@@ -162,6 +164,7 @@ console.log(
         'errors',
         'x vs 1 worker',
         'cores the server got',
+        'requests per CPU-second',
         'every run (req/s)',
       ],
       [

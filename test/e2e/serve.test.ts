@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { alive, bin, eventually, get, startServe } from '../cluster/helpers.js';
+import { reusePortUnsupported } from '../../src/io/server-registry.js';
 
 const app = fileURLToPath(new URL('../../examples/cluster/app.js', import.meta.url));
 const fixtures = new URL('../cluster/fixtures/', import.meta.url);
@@ -51,6 +52,21 @@ test('simul serve: a module that is not there, or exports no main function, is a
   assert.equal(notApp.code, 2);
   assert.match(notApp.stderr, /missing required argument 'module'/);
 });
+
+test(
+  'simul serve --reuse-port where node or the system lacks it: a usage error saying why',
+  {
+    skip: reusePortUnsupported() === null ? 'this node and system have reusePort' : false,
+  },
+  () => {
+    const { code, stderr } = serveNow(app, '--workers', '1', '--reuse-port');
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      /error: --reuse-port cannot be used here: node [\d.]+ has no reusePort option/,
+    );
+  },
+);
 
 test('simul serve examples/cluster/app.js --workers 2: both workers answer; SIGTERM exits 0', async () => {
   const primary = startServe([app, '--workers', '2'], { PORT: '0', INSTANCE: 'a' });

@@ -1,7 +1,7 @@
 /**
  * The server of the cluster benchmark, a process of its own: a handler that does ~2 ms of
- * CPU work per request (`spin(iterations)`, calibrated by the bench), served three ways.
- * `node cluster-app.js <mode> <port> <iterations>`:
+ * CPU work per request (`spin(rounds)`: PBKDF2 rounds, calibrated by the bench), served three ways.
+ * `node cluster-app.js <mode> <port> <rounds>`:
  * - `1`, `2`: `cluster({ workers })`, the handler burns in the worker that got the request;
  * - `thread`: one process, the handler sends the burn to `toThread` (a pool of one thread
  *   per core) and awaits it.

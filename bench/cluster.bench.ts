@@ -1,6 +1,6 @@
 /**
  * One process per core (issue 10): a handler doing ~2 ms of CPU work per request (a fixed
- * number of loop iterations, calibrated at start: the same work whatever the load), served by
+ * number of PBKDF2 rounds, calibrated at start: the same work whatever the load), served by
  * `cluster` with 2 workers against 1 worker, and by one process that sends the work to
  * `toThread`. Load comes from autocannon in a separate process (on the same 2 cores: it takes
  * its share of CPU, and the report says so). The modes alternate, three rounds; the best run
@@ -85,11 +85,11 @@ async function ready(port: number, server: ChildProcess): Promise<void> {
 }
 
 const WORK_MS = 2;
-const iterations = calibrate(WORK_MS);
+const workRounds = calibrate(WORK_MS);
 
 async function once(mode: Mode): Promise<Result> {
   const port = await freePort();
-  const server = fork(APP, [mode, String(port), String(iterations)], {
+  const server = fork(APP, [mode, String(port), String(workRounds)], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   try {
@@ -147,8 +147,8 @@ console.log(
   [
     '## Scale-out: cluster workers vs one process (2 ms of CPU per request)',
     '',
-    `A handler that does ${WORK_MS} ms of CPU work per request (${iterations.toLocaleString('en')} ` +
-      'iterations of a loop, the fastest of 15 timings here); autocannon (a separate process, on the ' +
+    `A handler that does ${WORK_MS} ms of CPU work per request (${workRounds.toLocaleString('en')} ` +
+      'PBKDF2-SHA256 rounds, the fastest of 15 timings here); autocannon (a separate process, on the ' +
       `same ${os.availableParallelism()} cores) with ${connections} connections, ${seconds} s per run; ` +
       `the modes alternate, ${rounds} rounds, best run of each. Target: 2 workers >= 1.7x 1 worker. ` +
       `Load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after. ` +

@@ -7,8 +7,9 @@
  *   cancelled, so whatever else `main` runs stops too and its `finally` blocks run. A worker
  *   that drained cleanly exits 0. Cancelling the root first would cancel the handlers at
  *   once: the servers' own graceful close is what gives them their grace period.
- * - Failure: `main` throws (at start-up or later) → the error goes to the primary as text,
- *   for its report, and the worker exits 1.
+ * - Failure: `main` throws (at start-up or later), or an error escapes every task (an
+ *   uncaught exception) → the error goes to the primary as text, for its report, and the
+ *   worker exits 1.
  * - Before exiting, either way, it shakes hands with the primary (see ExitingMessage), so no
  *   connection node:cluster was handing over is left in the pipe.
  * - The primary is gone (its IPC channel closed, even after a SIGKILL) → exit at once: a
@@ -46,6 +47,15 @@ export async function runWorker(
     if (isDrainMessage(message)) drain();
   });
   process.on('SIGTERM', drain);
+  // An error thrown outside any task (a raw callback of a library) would end the worker
+  // without a word to the primary: tell it, then exit as node would have.
+  process.once('uncaughtException', (error) => {
+    const text = report(error);
+    void send({ simul: 'fatal', error: text }).then((sent) => {
+      if (!sent) process.stderr.write(`${text}\n`);
+      process.exit(1);
+    });
+  });
   void send({ simul: 'ready' });
 
   let status = 0;

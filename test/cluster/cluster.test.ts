@@ -200,6 +200,17 @@ describe('cluster', { concurrency: 3 }, () => {
     });
   });
 
+  test('an error thrown outside any task reaches the primary, which names it', async () => {
+    await withCluster({ WORKERS: '1', RESTART: 'off', CRASH: 'uncaught' }, async (primary) => {
+      const { code } = await primary.exited;
+      assert.equal(code, 1);
+      assert.match(
+        primary.stderr,
+        /exited unexpectedly and restart is off; its last error: Error: a library callback failed outside any task/,
+      );
+    });
+  });
+
   const unsupported = reusePortUnsupported();
   test(
     unsupported === null

@@ -13,6 +13,7 @@ import { hello, HELLO_DEFAULTS, HELLO_STYLES } from '../src/lab/hello.js';
 import { UsageError } from '../src/lab/options.js';
 import { pitfall, PITFALL_DEFAULTS } from '../src/lab/pitfall.js';
 import { tour } from '../src/lab/tour.js';
+import { serve } from '../src/lab/serve.js';
 
 const USAGE_ERROR = 2;
 
@@ -147,6 +148,35 @@ program
       json?: string;
     }) => {
       process.exitCode = await compare(options);
+    },
+  );
+
+program
+  .command('serve')
+  .description(
+    'run an app module (exporting its main function) in a cluster: one worker process per ' +
+      'core sharing its ports, restarted when they crash, drained on SIGTERM, rolled on SIGHUP',
+  )
+  .argument('<module>', 'the app module: exports main (or a default export)')
+  .option('--workers <n>', 'how many worker processes (default: one per core)')
+  .option('--grace-ms <ms>', 'how long requests may finish after SIGTERM (default: 10000)')
+  .option(
+    '--reuse-port',
+    'each worker binds the port itself with SO_REUSEPORT (Linux, node >= 22.12)',
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  simul serve dist/examples/cluster/app.js --workers 2\n' +
+      '  kill -TERM <primary pid>     drain: finish the requests in flight, then exit 0\n' +
+      '  kill -HUP <primary pid>      rolling restart, one worker at a time',
+  )
+  .action(
+    async (
+      module: string,
+      options: { workers?: string; graceMs?: string; reusePort?: boolean },
+    ) => {
+      await serve(module, options);
     },
   );
 

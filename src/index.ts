@@ -116,3 +116,7 @@ export {
 export { shrink, type ShrinkOptions, type ShrinkResult } from './testing/shrink.js';
 export { describeTrace, type DescribeTraceOptions } from './testing/describe-trace.js';
 export { ReplayError, StepLimitError } from './core/errors.js';
+
+// §9 Scale-out
+export { cluster } from './cluster/cluster.js';
+export type { ClusterOptions, RestartOptions, CrashLoopOptions } from './cluster/options.js';

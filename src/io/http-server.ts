@@ -8,13 +8,19 @@
  *   destroyed instead) and is reported;
  * - a handler that returns without ending its response has it ended;
  * - on close, idle keep-alive connections are closed at once and busy ones once their
- *   request is done, so keep-alive clients never hold the close open.
+ *   request is done, so keep-alive clients never hold the close open;
+ * - a connection accepted before the close whose first request arrives just after it (a
+ *   client cannot know the server began closing) is served, not refused: such a request was
+ *   accepted before the drain. node's own `http.Server.close` destroys those connections, so
+ *   the server stops listening through `net.Server.close` and closes idle connections itself.
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { Operation } from '../core/operation.js';
 import { fromCallback } from '../core/foreign.js';
 import { checkBody } from '../core/body.js';
 import { Server, checkServerOptions, type HandlerFailure, type OnError } from './server.js';
+import { bindOptions } from './server-registry.js';
 import { checkPositiveInteger } from './validate.js';
 
 /** Options of `serveHttp`. */
@@ -45,9 +51,16 @@ export class HttpServer extends Server {
   ) {
     super('HTTP', netServer, onError);
     netServer.once('close', () => (this.netClosed = true));
+    netServer.on('connection', (socket: net.Socket) => {
+      const connection = { served: false, busy: 0 };
+      this.sockets.set(socket, connection);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
   }
 
   private netClosed = false;
+  /** Every open connection: whether it has sent a request yet, and how many are in flight. */
+  private readonly sockets = new Map<net.Socket, { served: boolean; busy: number }>();
 
   private get http(): http.Server {
     return this.netServer as http.Server;
@@ -55,18 +68,30 @@ export class HttpServer extends Server {
 
   /** @internal */
   request(req: http.IncomingMessage, res: http.ServerResponse): void {
-    if (!this.accepting) {
+    const connection = this.sockets.get(req.socket) ?? { served: true, busy: 0 };
+    const first = !connection.served;
+    connection.served = true;
+    if (!this.accepting && !(first && this.running)) {
       // A request on a keep-alive connection after close(): refuse it politely.
       res.writeHead(503, { connection: 'close' }).end();
       return;
     }
     const body = this.handlerBody(this.handler, req, res);
     if (this.closed) res.shouldKeepAlive = false;
+    connection.busy++;
     const task = this.spawnHandler(body, 'HTTP request');
     res.on('close', () => {
+      connection.busy--;
       if (!res.writableFinished) task.cancel('the client disconnected');
-      if (this.closed) this.http.closeIdleConnections();
+      if (this.closed) this.closeIdle();
     });
+  }
+
+  /** Closes the connections that served requests and have none in flight now. */
+  private closeIdle(): void {
+    for (const [socket, connection] of this.sockets) {
+      if (connection.served && connection.busy === 0) socket.destroy();
+    }
   }
 
   /** @internal */
@@ -106,7 +131,7 @@ export class HttpServer extends Server {
         resolve();
         return;
       }
-      server.closeIdleConnections();
+      this.closeIdle();
       const timer = setTimeout(resolve, DRAIN_MS);
       const done = (): void => {
         clearTimeout(timer);
@@ -121,10 +146,10 @@ export class HttpServer extends Server {
     return fromCallback<void>(httpDrain);
   }
 
-  /** @internal */
+  /** @internal Stops listening; connections that never sent a request stay (see above). */
   protected override stopAccepting(): void {
-    super.stopAccepting();
-    this.http.closeIdleConnections();
+    if (this.http.listening) net.Server.prototype.close.call(this.http);
+    this.closeIdle();
   }
 
   /** @internal */
@@ -133,7 +158,10 @@ export class HttpServer extends Server {
   }
 }
 
-/** How long a closing server waits for its last responses to be flushed. */
+/**
+ * How long a closing server waits for its last responses to be flushed, and for the first
+ * request of a connection it accepted just before the close.
+ */
 const DRAIN_MS = 1000;
 
 /**
@@ -167,7 +195,7 @@ export function serveHttp(options: ServeHttpOptions, handler: HttpHandler): Oper
   return server.start((s, done) => {
     const onListenError = (error: Error): void => done(error);
     s.once('error', onListenError);
-    s.listen({ port, host, backlog: options.backlog }, () => {
+    s.listen({ port, host, backlog: options.backlog, ...bindOptions() }, () => {
       s.off('error', onListenError);
       done();
     });

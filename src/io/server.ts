@@ -28,6 +28,7 @@ import { cancellationOf } from '../core/errors.js';
 import type { Task } from '../core/task.js';
 import { Event } from '../sync/event.js';
 import { checkMs, checkOptions, show } from './validate.js';
+import { serverClosed, serverListening } from './server-registry.js';
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;
 
@@ -135,6 +136,11 @@ export abstract class Server {
     return undefined;
   }
 
+  /** @internal Whether the server task still runs (closing or not): handlers can be spawned. */
+  protected get running(): boolean {
+    return this.group !== null && !this.finished.isSet();
+  }
+
   /** @internal Whether a new connection may get a handler task. */
   protected get accepting(): boolean {
     return this.group !== null && !this.closing && !this.finished.isSet();
@@ -185,6 +191,7 @@ export abstract class Server {
         server.listening = true;
         server.bound = server.netServer.address() as AddressInfo;
         server.netServer.on('error', (error) => server.reportServerError(error));
+        serverListening(server);
         resolve(server);
         yield* server.closeRequested.wait();
         server.stopAccepting();
@@ -205,6 +212,7 @@ export abstract class Server {
       server.forceClose();
       server.finished.set();
       server.group = null;
+      serverClosed(server);
     }
   }
 

@@ -9,6 +9,7 @@ import type { Operation } from '../core/operation.js';
 import { checkBody } from '../core/body.js';
 import { DEFAULT_HIGH_WATER_MARK, Stream } from './stream.js';
 import { Server, checkServerOptions, type HandlerFailure, type OnError } from './server.js';
+import { bindOptions } from './server-registry.js';
 import { checkPositiveInteger, show } from './validate.js';
 
 /** Options of `listen`. */
@@ -154,7 +155,7 @@ export function listen(
   return server.start((s, done) => {
     const onListenError = (error: Error): void => done(error);
     s.once('error', onListenError);
-    s.listen({ port, host, backlog: options.backlog }, () => {
+    s.listen({ port, host, backlog: options.backlog, ...bindOptions() }, () => {
       s.off('error', onListenError);
       done();
     });

@@ -602,6 +602,15 @@ export class Loop {
     settle?.(ok, outcome);
   }
 
+  /**
+   * Calls `cleanup` when the loop finishes, before `run` settles: how a layer above the core
+   * (the executors' pools) lets go of what a run started.
+   */
+  onFinish(cleanup: () => void): void {
+    if (this.finished) cleanup();
+    else this.cleanups.push(cleanup);
+  }
+
   private installSignalHandlers(): void {
     const onSignal = (signal: NodeJS.Signals): void => {
       if (this.signalled) {

@@ -11,11 +11,15 @@
  *   goes to the pool, which drops a queued job and stops a running one (piscina terminates
  *   the thread, the process pool kills the process; both start a fresh one on demand).
  * - A job's error comes back as `RemoteError` with the worker's stack.
- * - `shutdownExecutors()` stops both pools (they start again on the next job).
+ * - The pools shut down with the loop, as asyncio.run shuts down its default executor: when
+ *   the last run that used them finishes, both stop (and start again on the next job).
+ *   `shutdownExecutors()` stops them at once.
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { until } from '../core/foreign.js';
+import type { Loop } from '../core/loop.js';
+import { currentContext } from '../core/context.js';
 import type { Operation } from '../core/operation.js';
 import { ERROR_MARK, rebuildError, resolveJob, type Job, type SerializedError } from './job.js';
 import { unwrapTransfers } from './transfer.js';
@@ -30,6 +34,7 @@ let threadPool: Piscina | null = null;
 let processPool: ProcessPool | null = null;
 
 function threads(): Piscina {
+  usedByThisLoop();
   return (threadPool ??= new Piscina({
     filename: THREAD_WORKER,
     minThreads: EXECUTOR_SIZE,
@@ -41,7 +46,35 @@ function threads(): Piscina {
 }
 
 function processes(): ProcessPool {
+  usedByThisLoop();
   return (processPool ??= new ProcessPool(EXECUTOR_SIZE));
+}
+
+/** The runs (loops) that have used a pool since it started: the pools stop with the last. */
+const loopsUsingPools = new Set<Loop>();
+
+function usedByThisLoop(): void {
+  // The job starts in its task's code (the loop itself may not be pumping: an async task's
+  // await reaches here in a microtask), so the task says which run it belongs to.
+  const loop = currentContext()?.task.loop;
+  if (loop === undefined || loopsUsingPools.has(loop)) return;
+  loopsUsingPools.add(loop);
+  loop.onFinish(() => {
+    loopsUsingPools.delete(loop);
+    if (loopsUsingPools.size > 0) return;
+    // No one is left to await this stop: a failure is reported as a warning, not dropped.
+    stopPools().catch((error: unknown) => {
+      process.emitWarning(`simul: stopping the executor pools failed: ${String(error)}`);
+    });
+  });
+}
+
+function stopPools(): Promise<unknown> {
+  const t = threadPool;
+  const p = processPool;
+  threadPool = null;
+  processPool = null;
+  return Promise.all([t?.destroy(), p?.destroy()]);
 }
 
 /**
@@ -159,20 +192,15 @@ export function toProcess<R = unknown>(job: Job, ...args: unknown[]): Operation<
 }
 
 /**
- * Stops the thread and process pools: running jobs fail, workers exit. The next job starts
- * them again. Idle workers never keep a program alive, so most programs need not call this.
+ * Stops the thread and process pools now: running jobs fail, workers exit. The next job
+ * starts them again. The pools also stop by themselves when the last run that used them
+ * finishes, so most programs need not call this.
  *
  * @example
  * await shutdownExecutors();
  */
 export function shutdownExecutors(): Operation<void> {
-  const t = threadPool;
-  const p = processPool;
-  threadPool = null;
-  processPool = null;
-  return until(
-    tracked(Promise.all([t?.destroy(), p?.destroy()]), () => undefined),
-  ) as Operation<void>;
+  return until(tracked(stopPools(), () => undefined)) as Operation<void>;
 }
 
 /** How many workers run now, per pool (for tests and dumps). */

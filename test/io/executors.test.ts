@@ -19,6 +19,7 @@ import {
   until,
   WorkerExitedError,
   EXECUTOR_SIZE,
+  executorStatistics,
   type Job,
 } from '../../src/index.js';
 import { alive, settle, styles } from './helpers.js';
@@ -236,6 +237,53 @@ test('a program that used both executors exits by itself once run() is done (idl
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+/** Waits (real time, bounded) until process `pid` is gone. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 25));
+  return !alive(pid);
+}
+
+for (const style of styles) {
+  test(`${style}: the pools shut down with the last run that used them, and start again for the next`, async () => {
+    const body =
+      style === 'async'
+        ? async (): Promise<[Where, Where]> => [
+            await toThread<Where>(job('default')),
+            await toProcess<Where>(job('default')),
+          ]
+        : function* (): Generator<unknown, [Where, Where], unknown> {
+            return [yield* toThread<Where>(job('default')), yield* toProcess<Where>(job('default'))];
+          };
+    const [inThread, inProcess] = await run(body);
+    assert.notEqual(inThread.threadId, threadId);
+    assert.deepEqual(executorStatistics(), { threads: 0, processes: 0 });
+    assert.ok(await gone(inProcess.pid), `worker process ${inProcess.pid} outlived its run`);
+    // The next run starts them again.
+    const again = await run(() => toProcess<Where>(job('default')));
+    assert.notEqual(again.pid, inProcess.pid);
+    assert.ok(await gone(again.pid));
+  });
+}
+
+test('while another run still uses the pools, a finished run leaves them running', async () => {
+  let release = (): void => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let first: Where | undefined;
+  const longRun = run(async () => {
+    first = await toProcess<Where>(job('default'));
+    await released; // a foreign wait: the run goes on until the test lets it
+    return toProcess<Where>(job('default'));
+  });
+  await run(async () => {
+    while (first === undefined) await until(new Promise((r) => setTimeout(r, 5)));
+    await toProcess<Where>(job('default'));
+  });
+  assert.ok(alive(first!.pid), 'the pool stopped while a run that used it still ran');
+  release();
+  const last = await longRun;
+  assert.ok(await gone(last.pid));
 });
 
 test('jobs are validated', () => {

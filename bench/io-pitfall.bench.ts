@@ -5,14 +5,7 @@
  * with the step sent to `toThread` or `toProcess` (the executor answer). Median of 5 runs.
  */
 import { median, quick, table } from './harness.js';
-import {
-  run,
-  sleep,
-  spawn,
-  toProcess,
-  toThread,
-  yieldNow,
-} from '../src/index.js';
+import { run, sleep, spawn, toProcess, toThread, yieldNow } from '../src/index.js';
 import { burn } from './io-pitfall-job.js';
 
 const STEP_MS = quick ? 200 : 500;

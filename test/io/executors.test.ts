@@ -254,7 +254,10 @@ for (const style of styles) {
             await toProcess<Where>(job('default')),
           ]
         : function* (): Generator<unknown, [Where, Where], unknown> {
-            return [yield* toThread<Where>(job('default')), yield* toProcess<Where>(job('default'))];
+            return [
+              yield* toThread<Where>(job('default')),
+              yield* toProcess<Where>(job('default')),
+            ];
           };
     const [inThread, inProcess] = await run(body);
     assert.notEqual(inThread.threadId, threadId);

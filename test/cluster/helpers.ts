@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
+export { alive } from '../io/helpers.js';
+
 export const fixture = fileURLToPath(new URL('./fixtures/app.js', import.meta.url));
 export const bin = fileURLToPath(new URL('../../bin/simul.js', import.meta.url));
 
@@ -114,16 +116,6 @@ export function get(
       req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs} ms`)),
     );
   });
-}
-
-/** Whether process `pid` exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Polls `condition` every 50 ms until it holds, or fails after `timeoutMs`. */

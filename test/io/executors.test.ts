@@ -21,6 +21,7 @@ import {
   EXECUTOR_SIZE,
   executorStatistics,
   type Job,
+  type Operation,
 } from '../../src/index.js';
 import { alive, settle, styles } from './helpers.js';
 
@@ -104,6 +105,14 @@ test('a missing export is a RemoteError naming it', async () => {
   assert.match(error.message, /no exported function "nope"/);
 });
 
+/**
+ * One job per worker, so that every worker of the pool is up: the pools stop with each run,
+ * and a job measured against a deadline must not spend it waiting for a worker to start.
+ */
+function warmUp(exec: (typeof executors)[number]['run']): Operation<number>[] {
+  return Array.from({ length: EXECUTOR_SIZE }, () => exec<number>(job('add'), 1, 2));
+}
+
 test('cancelling a running job stops it: the thread or process is replaced, the pool goes on', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'simul-exec-'));
   try {
@@ -113,6 +122,7 @@ test('cancelling a running job stops it: the thread or process is replaced, the 
         const got = await run(
           style === 'async'
             ? async () => {
+                await all(warmUp(exec));
                 const timedOut = await moveOnAfter(300, () => exec(job('spin'), -1, file));
                 const after = await all(
                   Array.from({ length: EXECUTOR_SIZE * 2 }, () =>
@@ -122,6 +132,7 @@ test('cancelling a running job stops it: the thread or process is replaced, the 
                 return { timedOut, after };
               }
             : function* () {
+                yield* all(warmUp(exec));
                 const timedOut = yield* moveOnAfter(300, () => exec(job('spin'), -1, file));
                 const after = yield* all(
                   Array.from({ length: EXECUTOR_SIZE * 2 }, () =>

@@ -473,27 +473,35 @@ test('a peer reset in the middle of a message fails the pending readExactly with
   });
   try {
     for (const style of styles) {
-      const error = await run(
-        style === 'async'
-          ? async () => {
-              const stream = await connect(portOf(server), LOCAL);
-              try {
-                return await settle(stream.readExactly(100));
-              } finally {
-                await stream.close();
+      // Once in a few hundred runs on a loaded machine (Node 20), the client's socket
+      // reported the reset as a plain end: the Stream then rightly throws
+      // IncompleteReadError. What simul owns is that a reported reset fails the read with
+      // it, so such a run is tried again (three times at most); any other outcome fails.
+      let error: unknown;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        error = await run(
+          style === 'async'
+            ? async () => {
+                const stream = await connect(portOf(server), LOCAL);
+                try {
+                  return await settle(stream.readExactly(100));
+                } finally {
+                  await stream.close();
+                }
               }
-            }
-          : function* () {
-              const stream = yield* connect(portOf(server), LOCAL);
-              try {
-                return yield* stream.readExactly(100);
-              } catch (e) {
-                return e;
-              } finally {
-                yield* stream.close();
-              }
-            },
-      );
+            : function* () {
+                const stream = yield* connect(portOf(server), LOCAL);
+                try {
+                  return yield* stream.readExactly(100);
+                } catch (e) {
+                  return e;
+                } finally {
+                  yield* stream.close();
+                }
+              },
+        );
+        if ((error as NodeJS.ErrnoException).code !== 'ERR_SIMUL_INCOMPLETE_READ') break;
+      }
       assert.equal((error as NodeJS.ErrnoException).code, 'ECONNRESET', style);
     }
   } finally {

@@ -26,7 +26,7 @@ import { isUserLocation, userFrames } from './error-report.js';
 import { functionLocation } from './function-location.js';
 import { raceSite, unwatchRaces, watchRaces } from './race-sites.js';
 import type { Task } from './task.js';
-import { checkKeys, checkObject, checkOneOf, optionKeys, show } from './validate.js';
+import { checkKeys, checkMs, checkObject, checkOneOf, optionKeys, show } from './validate.js';
 
 export interface DebugOptions {
   /** Warn when one step of a task runs longer than this (default 100 ms). */
@@ -336,8 +336,8 @@ export class DebugMonitor implements Instrument, LoopDebug, LoopMonitor {
       checkKeys(where, 'options.debug', debug, DEBUG_KEYS);
     }
     const options = debug === true ? {} : debug;
-    const slowStepMs = checkMs(where, 'slowStepMs', options.slowStepMs ?? 100);
-    const stuckMs = checkMs(where, 'stuckMs', options.stuckMs ?? 1000);
+    const slowStepMs = checkMs(where, 'options.debug.slowStepMs', options.slowStepMs ?? 100);
+    const stuckMs = checkMs(where, 'options.debug.stuckMs', options.stuckMs ?? 1000);
     const blockingCalls = checkOneOf(
       where,
       'options.debug.blockingCalls',
@@ -539,15 +539,6 @@ function shortStack(message: string, frames = 12): Error {
   } finally {
     Error.stackTraceLimit = limit;
   }
-}
-
-function checkMs(where: string, name: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
-    throw new RangeError(
-      `${where}: options.debug.${name} must be a finite number >= 0, got ${show(value)}`,
-    );
-  }
-  return value;
 }
 
 /** The first frame of the program's own code in `error`'s stack (`file:///app/a.js:12:5`). */

@@ -63,7 +63,7 @@ export function setOperationTracker(next: OperationTracker | null): void {
  * `queue.get()`): made by simul, not by the program, so never reported as forgotten.
  */
 export function reusable<O extends object>(op: O): O {
-  if (tracker !== null) tracker.used(op);
+  operationUsed(op);
   return op;
 }
 

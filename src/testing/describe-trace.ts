@@ -9,9 +9,9 @@ import { checkBody } from '../core/body.js';
 import type { Candidates } from '../core/schedule.js';
 import type { Loop } from '../core/loop.js';
 import { Task } from '../core/task.js';
-import { checkInteger, checkKeys, checkObject, optionKeys } from '../core/validate.js';
+import { checkKeys, checkObject, optionKeys } from '../core/validate.js';
 import { formatError } from '../core/error-report.js';
-import { checkTrace, DEFAULT_MAX_STEPS, replayTrace } from './replay.js';
+import { checkMaxSteps, checkTrace, replayTrace } from './replay.js';
 import { nonDefaultChoices, checkOutsideTasks } from './run-schedule.js';
 
 export interface DescribeTraceOptions {
@@ -41,12 +41,7 @@ export function describeTrace(
   const choices = checkTrace('describeTrace(body, trace)', 'trace', trace);
   checkObject('describeTrace(body, trace, options)', 'options', options);
   checkKeys('describeTrace(body, trace, options)', 'options', options, DESCRIBE_KEYS);
-  const maxSteps = checkInteger(
-    'describeTrace',
-    'options.maxSteps',
-    options.maxSteps ?? DEFAULT_MAX_STEPS,
-    1,
-  );
+  const maxSteps = checkMaxSteps('describeTrace', options.maxSteps);
   return describeChoices(body, choices, maxSteps);
 }
 

@@ -28,7 +28,7 @@ import type { ScheduleOptions } from '../core/schedule.js';
 import { describeChoices } from './describe-trace.js';
 import { ExploreError } from './explore-error.js';
 import { diagnoseNondeterminism } from './nondeterminism.js';
-import { DEFAULT_MAX_STEPS, replayTrace } from './replay.js';
+import { checkMaxSteps, replayTrace } from './replay.js';
 import { failureKey, runSchedule, type RunOutcome, checkOutsideTasks } from './run-schedule.js';
 import { shrinkFailure } from './shrink.js';
 
@@ -126,12 +126,7 @@ export function explore(body: () => unknown, options: ExploreOptions = {}): Prom
     'pct',
   ] as const);
   const depth = checkInteger('explore', 'options.depth', options.depth ?? 3, 1);
-  const maxSteps = checkInteger(
-    'explore',
-    'options.maxSteps',
-    options.maxSteps ?? DEFAULT_MAX_STEPS,
-    1,
-  );
+  const maxSteps = checkMaxSteps('explore', options.maxSteps);
   const shrinkRuns = checkInteger('explore', 'options.shrinkRuns', options.shrinkRuns ?? 1000, 0);
   for (const flag of ['stopOnFailure', 'strict', 'shrink'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {

@@ -27,7 +27,12 @@ import {
 import type { ScheduleOptions } from '../core/schedule.js';
 
 /** The default step budget of one run of explore or replay (SPEC §8). */
-export const DEFAULT_MAX_STEPS = 100_000;
+const DEFAULT_MAX_STEPS = 100_000;
+
+/** `options.maxSteps` of a testing entry point `fn`, checked, with its default. */
+export function checkMaxSteps(fn: string, maxSteps: unknown): number {
+  return checkInteger(fn, 'options.maxSteps', maxSteps ?? DEFAULT_MAX_STEPS, 1);
+}
 
 /** A schedule named by the policy and seed that produced it (and PCT's parameters). */
 export interface SeededSchedule {
@@ -69,12 +74,7 @@ export function replay<B extends () => unknown>(
   checkOutsideTasks('replay');
   checkObject('replay(body, source, options)', 'options', options);
   checkKeys('replay(body, source, options)', 'options', options, REPLAY_KEYS);
-  const maxSteps = checkInteger(
-    'replay',
-    'options.maxSteps',
-    options.maxSteps ?? DEFAULT_MAX_STEPS,
-    1,
-  );
+  const maxSteps = checkMaxSteps('replay', options.maxSteps);
   const schedule = scheduleOf(source);
   return (async () => {
     const outcome =

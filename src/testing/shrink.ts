@@ -16,7 +16,7 @@
  */
 import { checkBody } from '../core/body.js';
 import { checkInteger, checkKeys, checkObject, optionKeys } from '../core/validate.js';
-import { checkTrace, DEFAULT_MAX_STEPS, replayTrace } from './replay.js';
+import { checkMaxSteps, checkTrace, replayTrace } from './replay.js';
 import {
   failureKey,
   nonDefaultChoices,
@@ -62,12 +62,7 @@ export function shrink(
   checkObject('shrink(body, trace, options)', 'options', options);
   checkKeys('shrink(body, trace, options)', 'options', options, SHRINK_KEYS);
   const maxRuns = checkInteger('shrink', 'options.maxRuns', options.maxRuns ?? 1000, 0);
-  const maxSteps = checkInteger(
-    'shrink',
-    'options.maxSteps',
-    options.maxSteps ?? DEFAULT_MAX_STEPS,
-    1,
-  );
+  const maxSteps = checkMaxSteps('shrink', options.maxSteps);
   return (async () => {
     const first = await replayTrace('shrink', body, choices, maxSteps);
     if (first.ok)
